@@ -10,8 +10,6 @@ import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.connect.data.SchemaAndValue;
 
 /**
@@ -56,12 +54,12 @@ final class AvroPayloadDecoder implements PayloadDecoder {
     @Override
     public SchemaAndValue decode(String mqttTopic, byte[] payload) throws PayloadDecodingException {
         // Decoders hold a read position, so one per call; GenericDatumReader itself may be shared across threads.
-        BinaryDecoder in = DecoderFactory.get().binaryDecoder(payload, null);
+        BoundedBinaryDecoder in = new BoundedBinaryDecoder(payload);
         Object datum;
         try {
             datum = reader.read(null, in);
             if (!in.isEnd()) {
-                int left = in.inputStream().available();
+                int left = in.remaining();
                 throw new PayloadDecodingException("payload has " + left + " byte(s) after the Avro datum of schema "
                         + avroSchema.getFullName() + " (" + payload.length + " bytes in all): it was probably "
                         + "written with a different schema, or in a container or schema-registry framing");
@@ -72,20 +70,28 @@ final class AvroPayloadDecoder implements PayloadDecoder {
                     + "different schema", e);
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             throw new PayloadDecodingException("payload is not a valid Avro datum of schema "
-                    + avroSchema.getFullName() + ": " + e, e);
+                    + avroSchema.getFullName() + " (corrupt, or written with a different schema): "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
         }
         return converter.convert(datum);
     }
 
     /**
-     * Caps the capacity reserved for arrays and maps at what the payload could hold, so that a corrupt length
-     * prefix does not make the reader allocate gigabytes before it finds the payload too short.
+     * Caps the capacity reserved up front for arrays and maps, so that a corrupt item count does not make the
+     * reader allocate gigabytes before it finds the payload too short. Avro's "fast reader" would bypass these
+     * hooks (it sizes arrays from the count directly), so it is switched off for this reader's own GenericData.
      */
     private static final class BoundedDatumReader extends GenericDatumReader<Object> {
         private static final int MAX_INITIAL_CAPACITY = 1024;
 
         BoundedDatumReader(Schema schema) {
-            super(schema, schema, GenericData.get());
+            super(schema, schema, classicReaderData());
+        }
+
+        private static GenericData classicReaderData() {
+            GenericData data = new GenericData();
+            data.setFastReaderEnabled(false);
+            return data;
         }
 
         @Override
