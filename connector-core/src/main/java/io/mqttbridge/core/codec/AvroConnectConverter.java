@@ -39,7 +39,8 @@ import org.apache.kafka.connect.data.Timestamp;
  * their underlying type. Field defaults are not carried over: the writer's datum always holds every field.
  *
  * <p>Not representable, and so rejected: other unions, the {@code null} type outside a union, and recursive
- * records.
+ * records. Also rejected: arrays whose elements encode to zero bytes (records without fields, fixed of size 0),
+ * as a tiny payload could then declare billions of them.
  */
 final class AvroConnectConverter {
     /** Schema parameter for a decimal's precision, as Confluent's AvroConverter names it. */
@@ -127,6 +128,12 @@ final class AvroConnectConverter {
             case ARRAY: {
                 Node element = node(s.getElementType(), false, null, records,
                         "the elements of the array in " + where);
+                if (takesNoBytes(s.getElementType())) {
+                    // A few bytes could then claim billions of elements, each a real value to allocate.
+                    throw new IllegalArgumentException("the elements of the array in " + where + " have type "
+                            + s.getElementType() + ", which takes no bytes when encoded; such arrays are not "
+                            + "supported");
+                }
                 return node(SchemaBuilder.array(element.schema()), optional, doc, v -> {
                     List<?> in = (List<?>) v;
                     List<Object> out = new ArrayList<>(in.size());
@@ -205,6 +212,15 @@ final class AvroConnectConverter {
             }
             return out;
         });
+    }
+
+    private static boolean takesNoBytes(org.apache.avro.Schema s) {
+        return switch (s.getType()) {
+            case NULL -> true;
+            case FIXED -> s.getFixedSize() == 0;
+            case RECORD -> s.getFields().stream().allMatch(f -> takesNoBytes(f.schema()));
+            default -> false;
+        };
     }
 
     private static SchemaBuilder decimal(LogicalTypes.Decimal decimal) {

@@ -315,6 +315,9 @@ class AvroPayloadDecoderTest {
                 {"type": "record", "name": "R", "fields": [{"name": "m",
                   "type": {"type": "map", "values": {"type": "array", "items": ["string", "int"]}}}]}""");
         assertTrue(nested.contains("the elements of the array in the values of the map in field 'm'"), nested);
+        String empty = createFailure("""
+                {"type": "array", "items": {"type": "record", "name": "Empty", "fields": []}}""");
+        assertTrue(empty.contains("takes no bytes"), empty);
     }
 
     @Test
