@@ -1,0 +1,117 @@
+package io.mqttbridge.core.transport;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+
+/**
+ * Turns what Paho reports about a failed connection attempt into one line that names the cause and the
+ * configuration key to check. Paho's own messages ("MqttException", "Unable to connect to server") do not.
+ */
+final class ConnectFailure {
+    /** Paho client-side reason codes, the same in mqttv3 and mqttv5. */
+    static final int CLIENT_EXCEPTION = 0;
+    static final int CLIENT_TIMEOUT = 32000;
+    static final int SERVER_CONNECT_ERROR = 32103;
+    static final int CONNECTION_LOST = 32109;
+    static final int SOCKET_FACTORY_MISMATCH = 32105;
+
+    private ConnectFailure() {
+    }
+
+    /**
+     * @param reasonCode Paho's reason code: an MQTT 3.1.1 CONNACK return code (1-5), an MQTT 5 CONNACK reason
+     *     code (0x80 and above) or a Paho client code (0, 32000...)
+     * @param exception what Paho threw, searched for the root cause
+     */
+    static String describe(int reasonCode, Throwable exception) {
+        switch (reasonCode) {
+            case 1, 0x84:
+                return "the broker does not support this MQTT version (mqtt.version)";
+            case 2, 0x85:
+                return "the broker rejected the client id (mqtt.client.id)";
+            case 3, 0x88:
+                return "the broker is unavailable";
+            case 4, 0x86:
+                return "Not authorized: bad user name or password (mqtt.username / mqtt.password)";
+            case 5, 0x87:
+                return "Not authorized (mqtt.username / mqtt.password, or the broker's access rules)";
+            case 0x89:
+                return "the broker is busy";
+            case 0x8A:
+                return "the client is banned by the broker";
+            case 0x8C:
+                return "the broker rejected the authentication method";
+            case 0x97:
+                return "quota exceeded at the broker";
+            case 0x9F:
+                return "connection rate exceeded at the broker";
+            default:
+                break;
+        }
+        if (reasonCode >= 0x80 && reasonCode <= 0xFF) {
+            return "the broker refused the connection with MQTT 5 reason code 0x" + Integer.toHexString(reasonCode);
+        }
+        String cause = fromCauses(exception);
+        if (cause != null) {
+            return cause;
+        }
+        return switch (reasonCode) {
+            case CLIENT_TIMEOUT -> "timed out waiting for the broker (mqtt.connect.timeout.ms)";
+            case CONNECTION_LOST -> "the broker closed the connection during connect";
+            case SOCKET_FACTORY_MISMATCH -> "the URI scheme does not fit the TLS settings: use ssl:// with mqtt.ssl.*";
+            default -> String.valueOf(exception);
+        };
+    }
+
+    private static String fromCauses(Throwable e) {
+        String certificateProblem = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String msg = String.valueOf(t.getMessage());
+            if (t instanceof CertificateException || t instanceof SSLHandshakeException) {
+                if (msg.contains("No subject alternative") || msg.contains("No name matching")) {
+                    return "TLS handshake failed: hostname mismatch: " + msg + " (connect by a name the broker's"
+                        + " certificate holds, or set mqtt.ssl.endpoint.identification.algorithm to empty to skip the check)";
+                }
+                if (msg.contains("PKIX path")) {
+                    certificateProblem = "TLS handshake failed: " + msg + " (check mqtt.ssl.truststore.location: it must"
+                        + " hold the CA that signed the broker's certificate)";
+                }
+            }
+            if (certificateProblem == null && t instanceof SSLHandshakeException) {
+                certificateProblem = "TLS handshake failed: " + msg + (msg.contains("certificate")
+                    ? " (the broker may require a client certificate: check mqtt.ssl.keystore.location)" : "");
+            }
+        }
+        if (certificateProblem != null) {
+            return certificateProblem;
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String msg = String.valueOf(t.getMessage());
+            if (t instanceof ConnectException) {
+                return "connection refused (" + msg + "): is the broker running and listening at this address?";
+            }
+            if (t instanceof UnknownHostException) {
+                return "unknown host " + msg;
+            }
+            if (t instanceof NoRouteToHostException) {
+                return "no route to host (" + msg + ")";
+            }
+            if (t instanceof SocketTimeoutException) {
+                return "timed out (" + msg + ") (mqtt.connect.timeout.ms)";
+            }
+            if (t instanceof SSLException || t instanceof EOFException
+                || (t instanceof SocketException && msg.contains("reset"))) {
+                return "the broker closed the TLS connection (" + msg + "): it may require a client certificate"
+                    + " (mqtt.ssl.keystore.location) or reject the one sent";
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,185 @@
+package io.mqttbridge.core.transport;
+
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.SocketFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * MQTT 3.1.1 over Paho's mqttv3 client: clean session false, manual acks, file persistence.
+ *
+ * <p>QoS 2: Paho mqttv3 persists an inbound QoS 2 PUBLISH before it sends PUBREC, hands it to the application
+ * on PUBREL and sends PUBCOMP only on {@link #ack}. A new client with the same id and persistence directory
+ * restores that state, so a PUBREL the broker resends after a crash delivers the message again.
+ */
+public final class PahoV3Transport extends AbstractPahoTransport {
+    private static final Logger log = LoggerFactory.getLogger(PahoV3Transport.class);
+    private static final long QUIESCE_MS = 1000;
+
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions options;
+
+    public PahoV3Transport(MqttConnectionSettings settings, MqttTransportListener listener) {
+        super(settings, listener);
+        MqttClientPersistence persistence = settings.persistenceDirectory() == null
+            ? new MemoryPersistence()
+            : new MqttDefaultFilePersistence(settings.persistenceDirectory().toString());
+        try {
+            client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), persistence);
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("Cannot create MQTT client '" + settings.clientId() + "' for "
+                + settings.serverUris() + ": " + e.getMessage(), e);
+        }
+        client.setManualAcks(true);
+        client.setCallback(new Callback());
+        options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setServerURIs(settings.serverUris().toArray(new String[0]));
+        options.setCleanSession(false);
+        options.setAutomaticReconnect(false);
+        options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
+        options.setConnectionTimeout(connectTimeoutSeconds());
+        options.setMaxInflight(settings.maxInflight());
+        if (settings.username() != null) {
+            options.setUserName(settings.username());
+        }
+        if (settings.password() != null) {
+            options.setPassword(settings.password().clone());
+        }
+        SocketFactory factory = socketFactory();
+        options.setSocketFactory(factory);
+        options.setHttpsHostnameVerificationEnabled(hostnameVerification(factory));
+    }
+
+    @Override
+    protected boolean connectOnce() throws MqttException {
+        IMqttToken token = client.connect(options);
+        token.waitForCompletion(settings.connectTimeout().toMillis() + 1000);
+        return token.getSessionPresent();
+    }
+
+    @Override
+    protected int reasonCode(Throwable e) {
+        return e instanceof MqttException me ? me.getReasonCode() : -1;
+    }
+
+    @Override
+    protected int[] subscribeOnce(List<Subscription> subs) throws MqttException {
+        String[] filters = subs.stream().map(Subscription::filter).toArray(String[]::new);
+        int[] qos = subs.stream().mapToInt(Subscription::qos).toArray();
+        IMqttToken token = client.subscribe(filters, qos);
+        try {
+            token.waitForCompletion(settings.connectTimeout().toMillis());
+        } catch (MqttException e) {
+            if (e.getReasonCode() != MqttException.REASON_CODE_SUBSCRIBE_FAILED) {
+                throw e;
+            }
+        }
+        int[] granted = token.getGrantedQos();
+        if (granted == null || granted.length != subs.size()) {
+            // Paho reports a refusal without the per-filter codes: every filter counts as refused.
+            granted = new int[subs.size()];
+            Arrays.fill(granted, 0x80);
+        }
+        return granted;
+    }
+
+    @Override
+    protected void sendAck(InboundMessage message) throws MqttException {
+        client.messageArrivedComplete(message.messageId(), message.qos());
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(OutboundMessage message) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        if (!message.properties().isEmpty()) {
+            log.debug("MQTT 5 properties of {} are dropped: the connection speaks MQTT 3.1.1", message);
+        }
+        MqttMessage m = new MqttMessage(message.payload());
+        m.setQos(message.qos());
+        m.setRetained(message.retained());
+        try {
+            client.publish(message.topic(), m, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    future.complete(null);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    fail(future, message, String.valueOf(e), e);
+                }
+            });
+        } catch (MqttException | RuntimeException e) {
+            fail(future, message, e.getMessage(), e);
+        }
+        return future;
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    @Override
+    protected void disconnectAndClose() {
+        try {
+            if (client.isConnected()) {
+                client.disconnect(QUIESCE_MS).waitForCompletion(QUIESCE_MS + settings.connectTimeout().toMillis());
+            }
+        } catch (MqttException e) {
+            log.debug("Disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+            try {
+                client.disconnectForcibly(0, QUIESCE_MS, false);
+            } catch (MqttException ignored) {
+                // the connection is gone either way
+            }
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("Close of client '{}' failed: {}", settings.clientId(), e.toString());
+        }
+    }
+
+    @Override
+    void dropConnectionAbruptly() {
+        try {
+            client.disconnectForcibly(0, 0, false);
+        } catch (MqttException e) {
+            log.debug("Forced disconnect failed: {}", e.toString());
+        }
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void connectionLost(Throwable cause) {
+            onConnectionLost(cause);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage m) {
+            listener.messageArrived(new InboundMessage(topic, m.getPayload(), m.getQos(), m.isRetained(),
+                m.isDuplicate(), m.getId(), currentEpoch(), MqttProperties.EMPTY));
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            // publish futures complete through their own action listeners
+        }
+    }
+}

@@ -1,0 +1,360 @@
+package io.mqttbridge.core.transport;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.SocketFactory;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * MQTT 5 over Paho's mqttv5 client: clean start false with a session expiry, receive maximum from
+ * {@code maxInflight}, manual acks, and inbound QoS 2 state kept until the application acks (see
+ * {@link InboundQos2Persistence} for why Paho's own handling loses messages).
+ *
+ * <p>QoS 2 acks differ from QoS 1: Paho has already completed the broker's side of the exchange, so an ack
+ * only removes the stored copy, whatever connection the message arrived on. The caller must pass the very
+ * {@link InboundMessage} instance it received.
+ */
+public final class PahoV5Transport extends AbstractPahoTransport {
+    private static final Logger log = LoggerFactory.getLogger(PahoV5Transport.class);
+    private static final long QUIESCE_MS = 1000;
+    private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFFFFFFL;
+
+    private final InboundQos2Persistence persistence;
+    private final MqttAsyncClient client;
+    private final MqttConnectionOptions options;
+    /** Store keys of delivered QoS 2 messages not yet acked, by message instance. */
+    private final Map<InboundMessage, String> pendingQos2 = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** Live messages wait until the ones recovered from the store were handed over, so those come first. */
+    private final CountDownLatch recoveredDelivered = new CountDownLatch(1);
+    private final PahoInboundState inboundState;
+
+    public PahoV5Transport(MqttConnectionSettings settings, MqttTransportListener listener) {
+        super(settings, listener);
+        try {
+            persistence = new InboundQos2Persistence(settings.persistenceDirectory(), settings.clientId());
+            client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), persistence);
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("Cannot create MQTT client '" + settings.clientId() + "' for "
+                + settings.serverUris() + " with persistence in " + settings.persistenceDirectory() + ": " + e, e);
+        }
+        inboundState = new PahoInboundState(client);
+        client.setManualAcks(true);
+        client.setCallback(new Callback());
+        options = new MqttConnectionOptions();
+        options.setServerURIs(settings.serverUris().toArray(new String[0]));
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(Math.min(MAX_SESSION_EXPIRY_SECONDS, settings.sessionExpiry().toSeconds()));
+        options.setReceiveMaximum(settings.maxInflight());
+        options.setAutomaticReconnect(false);
+        options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
+        options.setConnectionTimeout(connectTimeoutSeconds());
+        if (settings.username() != null) {
+            options.setUserName(settings.username());
+        }
+        if (settings.password() != null) {
+            java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(settings.password()));
+            byte[] password = new byte[bytes.remaining()];
+            bytes.get(password);
+            options.setPassword(password);
+        }
+        SocketFactory factory = socketFactory();
+        options.setSocketFactory(factory);
+        options.setHttpsHostnameVerificationEnabled(hostnameVerification(factory));
+    }
+
+    @Override
+    protected boolean connectOnce() throws MqttException {
+        IMqttToken token = client.connect(options);
+        token.waitForCompletion(settings.connectTimeout().toMillis() + 1000);
+        return token.getSessionPresent();
+    }
+
+    @Override
+    protected void afterFirstConnect() {
+        List<InboundQos2Persistence.Recovered> recovered = persistence.recovered();
+        if (recovered.isEmpty()) {
+            recoveredDelivered.countDown();
+            return;
+        }
+        log.info("Client '{}' delivers {} QoS 2 message(s) received before a restart and never acked",
+            settings.clientId(), recovered.size());
+        // Its own thread: the listener may block (backpressure) until the caller acks, which it can only do
+        // once connect() has returned.
+        Thread t = new Thread(() -> {
+            try {
+                for (InboundQos2Persistence.Recovered r : recovered) {
+                    if (isClosed()) {
+                        return;
+                    }
+                    MqttMessage m = r.publish().getMessage();
+                    InboundMessage message = new InboundMessage(r.publish().getTopicName(), m.getPayload(), 2,
+                        m.isRetained(), true, r.publish().getMessageId(), 1, fromPaho(m.getProperties()));
+                    pendingQos2.put(message, r.key());
+                    listener.messageArrived(message);
+                }
+            } finally {
+                recoveredDelivered.countDown();
+            }
+        }, "mqtt-qos2-recovery-" + settings.clientId());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    @Override
+    protected int reasonCode(Throwable e) {
+        return e instanceof MqttException me ? me.getReasonCode() : -1;
+    }
+
+    @Override
+    protected int[] subscribeOnce(List<Subscription> subs) throws MqttException {
+        MqttSubscription[] array = subs.stream().map(s -> new MqttSubscription(s.filter(), s.qos()))
+            .toArray(MqttSubscription[]::new);
+        IMqttToken token = client.subscribe(array);
+        try {
+            token.waitForCompletion(settings.connectTimeout().toMillis());
+        } catch (MqttException e) {
+            if (token.getReasonCodes() == null) {
+                throw e;
+            }
+        }
+        return token.getReasonCodes();
+    }
+
+    @Override
+    public void ack(InboundMessage message) {
+        if (message.qos() != 2) {
+            super.ack(message);
+            return;
+        }
+        String key = pendingQos2.remove(message);
+        if (key == null) {
+            log.debug("Ignoring ack of {}: not a pending QoS 2 message of this transport", message);
+            return;
+        }
+        persistence.release(key);
+        inboundState.forget(message.messageId());
+    }
+
+    @Override
+    protected void sendAck(InboundMessage message) throws MqttException {
+        client.messageArrivedComplete(message.messageId(), message.qos());
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(OutboundMessage message) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        MqttMessage m = new MqttMessage(message.payload(), message.qos(), message.retained(),
+            toPaho(message.properties()));
+        try {
+            client.publish(message.topic(), m, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    int[] codes = token.getReasonCodes();
+                    if (codes != null) {
+                        for (int code : codes) {
+                            if (code >= 0x80) {
+                                fail(future, message, "the broker answered with reason code 0x"
+                                    + Integer.toHexString(code).toUpperCase(Locale.ROOT) + " (" + pubackReason(code) + ")",
+                                    null);
+                                return;
+                            }
+                        }
+                    }
+                    future.complete(null);
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    fail(future, message, String.valueOf(e), e);
+                }
+            });
+        } catch (MqttException | RuntimeException e) {
+            fail(future, message, e.getMessage(), e);
+        }
+        return future;
+    }
+
+    static String pubackReason(int code) {
+        return switch (code) {
+            case 0x80 -> "unspecified error";
+            case 0x83 -> "implementation specific error";
+            case 0x87 -> "not authorized";
+            case 0x90 -> "topic name invalid";
+            case 0x91 -> "packet identifier in use";
+            case 0x97 -> "quota exceeded";
+            case 0x99 -> "payload format invalid";
+            default -> "refused";
+        };
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    @Override
+    protected void disconnectAndClose() {
+        try {
+            if (client.isConnected()) {
+                client.disconnect(QUIESCE_MS).waitForCompletion(QUIESCE_MS + settings.connectTimeout().toMillis());
+            }
+        } catch (MqttException e) {
+            log.debug("Disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+            try {
+                client.disconnectForcibly(0, QUIESCE_MS, false);
+            } catch (MqttException ignored) {
+                // the connection is gone either way
+            }
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            log.debug("Close of client '{}' failed: {}", settings.clientId(), e.toString());
+        }
+        pendingQos2.clear();
+        persistence.closeStore();
+    }
+
+    @Override
+    void dropConnectionAbruptly() {
+        try {
+            client.disconnectForcibly(0, 0, false);
+        } catch (MqttException e) {
+            log.debug("Forced disconnect failed: {}", e.toString());
+        }
+    }
+
+    static MqttProperties fromPaho(org.eclipse.paho.mqttv5.common.packet.MqttProperties p) {
+        if (p == null) {
+            return MqttProperties.EMPTY;
+        }
+        List<Map.Entry<String, String>> user = new ArrayList<>();
+        if (p.getUserProperties() != null) {
+            for (UserProperty u : p.getUserProperties()) {
+                user.add(new AbstractMap.SimpleImmutableEntry<>(u.getKey(), u.getValue()));
+            }
+        }
+        return new MqttProperties(p.getContentType(), p.getResponseTopic(), p.getCorrelationData(), user,
+            p.getMessageExpiryInterval(), p.getPayloadFormat() ? Boolean.TRUE : null);
+    }
+
+    static org.eclipse.paho.mqttv5.common.packet.MqttProperties toPaho(MqttProperties p) {
+        org.eclipse.paho.mqttv5.common.packet.MqttProperties out = new org.eclipse.paho.mqttv5.common.packet.MqttProperties();
+        out.setContentType(p.contentType());
+        out.setResponseTopic(p.responseTopic());
+        out.setCorrelationData(p.correlationData());
+        if (!p.userProperties().isEmpty()) {
+            List<UserProperty> user = new ArrayList<>();
+            p.userProperties().forEach(e -> user.add(new UserProperty(e.getKey(), e.getValue())));
+            out.setUserProperties(user);
+        }
+        out.setMessageExpiryInterval(p.messageExpiryIntervalSeconds());
+        if (Boolean.TRUE.equals(p.payloadFormatIndicator())) {
+            out.setPayloadFormat(true);
+        }
+        return out;
+    }
+
+    private final class Callback implements MqttCallback {
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {
+            onConnectionLost(response.getException() != null ? response.getException()
+                : new MqttTransportException("disconnected by the broker: reason code 0x"
+                    + Integer.toHexString(response.getReturnCode()) + " " + response.getReasonString()));
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {
+            log.warn("MQTT protocol error on client '{}': {}", settings.clientId(), exception.toString());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage m) throws InterruptedException {
+            long epoch = currentEpoch();
+            String storeKey = m.getQos() == 2 ? persistence.claim(m) : null;
+            recoveredDelivered.await();
+            InboundMessage message = new InboundMessage(topic, m.getPayload(), m.getQos(), m.isRetained(),
+                m.isDuplicate(), m.getId(), epoch, fromPaho(m.getProperties()));
+            if (storeKey != null) {
+                pendingQos2.put(message, storeKey);
+            }
+            listener.messageArrived(message);
+        }
+
+        @Override
+        public void deliveryComplete(IMqttToken token) {
+            // publish futures complete through their own action listeners
+        }
+
+        @Override
+        public void connectComplete(boolean reconnect, String serverURI) {
+        }
+
+        @Override
+        public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+        }
+    }
+
+    /**
+     * Removes a QoS 2 packet id from Paho's in-memory inbound state. Paho mqttv5 drops that entry only in
+     * {@code messageArrivedComplete}, which would also send a second PUBCOMP for a packet id the broker may
+     * already have reused; without it the map keeps every QoS 2 message (payload included) until its packet id
+     * comes round again. Paho offers no public way, so this reaches {@code ClientComms.deliveryComplete(int)};
+     * if a Paho version lacks it, the only cost is that memory.
+     */
+    private static final class PahoInboundState {
+        private final Object comms;
+        private final Method deliveryComplete;
+
+        PahoInboundState(MqttAsyncClient client) {
+            Object c = null;
+            Method m = null;
+            try {
+                Field f = MqttAsyncClient.class.getDeclaredField("comms");
+                f.setAccessible(true);
+                c = f.get(client);
+                m = c.getClass().getDeclaredMethod("deliveryComplete", int.class);
+                m.setAccessible(true);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.debug("Cannot reach Paho's inbound QoS 2 state: {}", e.toString());
+                c = null;
+                m = null;
+            }
+            this.comms = c;
+            this.deliveryComplete = m;
+        }
+
+        void forget(int messageId) {
+            if (deliveryComplete == null) {
+                return;
+            }
+            try {
+                deliveryComplete.invoke(comms, messageId);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.debug("Cannot clear Paho's inbound QoS 2 state for id {}: {}", messageId, e.toString());
+            }
+        }
+    }
+}

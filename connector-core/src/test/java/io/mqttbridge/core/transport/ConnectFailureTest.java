@@ -1,0 +1,44 @@
+package io.mqttbridge.core.transport;
+
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLHandshakeException;
+import java.net.ConnectException;
+import java.security.cert.CertificateException;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConnectFailureTest {
+    @Test
+    void namesBadCredentialsForBothVersions() {
+        assertTrue(ConnectFailure.describe(4, null).contains("bad user name or password (mqtt.username / mqtt.password)"));
+        assertTrue(ConnectFailure.describe(0x86, null).contains("bad user name or password"));
+        assertTrue(ConnectFailure.describe(5, null).startsWith("Not authorized"));
+    }
+
+    @Test
+    void findsTlsCausesInTheChain() {
+        Exception pkix = new RuntimeException("wrapper", new SSLHandshakeException(
+            "PKIX path building failed: unable to find valid certification path"));
+        assertTrue(ConnectFailure.describe(0, pkix).contains("mqtt.ssl.truststore.location"));
+        SSLHandshakeException mismatch = new SSLHandshakeException("No subject alternative names matching IP 1.2.3.4");
+        mismatch.initCause(new CertificateException("No subject alternative names matching IP address 1.2.3.4 found"));
+        assertTrue(ConnectFailure.describe(0, mismatch).contains("hostname mismatch"));
+        Exception refused = new RuntimeException(new ConnectException("Connection refused"));
+        assertTrue(ConnectFailure.describe(ConnectFailure.SERVER_CONNECT_ERROR, refused).startsWith("connection refused"));
+    }
+
+    @Test
+    void refusedSubscriptionNamesFilterAndReason() throws Exception {
+        List<Subscription> subs = List.of(new Subscription("a/#", 1), new Subscription("secret/#", 2));
+        assertEquals(List.of(1, 2), AbstractPahoTransport.checkGranted(subs, new int[] {1, 2}).stream().toList());
+        MqttTransportException e = assertThrows(MqttTransportException.class,
+            () -> AbstractPahoTransport.checkGranted(subs, new int[] {1, 0x87}));
+        assertTrue(e.getMessage().contains("secret/#") && e.getMessage().contains("not authorized")
+            && e.getMessage().contains("0x87"), e.getMessage());
+        assertThrows(MqttTransportException.class, () -> AbstractPahoTransport.checkGranted(subs, new int[] {0x80, 0}));
+    }
+}
