@@ -93,11 +93,18 @@ public class MqttSourceTask extends SourceTask {
         deadLetters = new DeadLetterRouter(config.deadLetterTopic(), config.toleratesAllErrors(),
             config.connectorName());
 
-        MqttTransport created = transportFactory.create(settings, new Listener());
+        MqttTransport created;
+        try {
+            created = transportFactory.create(settings, new Listener());
+        } catch (RuntimeException e) {
+            // Bad TLS material or URIs: name the problem, so the task status trace shows it.
+            throw new ConnectException("Cannot set up the MQTT client '" + clientId + "' for "
+                + settings.serverUris() + ": " + e.getMessage(), e);
+        }
         transport = created;
         try {
             created.connect();
-        } catch (MqttTransportException e) {
+        } catch (MqttTransportException | RuntimeException e) {
             created.close();
             throw new ConnectException("Cannot connect to MQTT broker " + settings.serverUris() + " as client id '"
                 + clientId + "': " + e.getMessage(), e);

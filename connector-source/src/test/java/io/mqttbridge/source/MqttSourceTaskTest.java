@@ -102,6 +102,16 @@ class MqttSourceTaskTest {
     }
 
     @Test
+    void aTransportThatCannotBeBuiltFailsTheTaskNamingTheCause() {
+        MqttSourceTask failing = new MqttSourceTask((settings, listener) -> {
+            throw new IllegalArgumentException("truststore /etc/ca.pem holds no certificate");
+        }, Clock.systemUTC());
+        ConnectException e = assertThrows(ConnectException.class, () -> failing.start(taskProps()));
+        assertTrue(e.getMessage().contains("truststore /etc/ca.pem holds no certificate"), e.getMessage());
+        failing.stop();
+    }
+
+    @Test
     void anInvalidTaskConfigFailsFast() {
         ConnectException e = assertThrows(ConnectException.class,
             () -> task.start(taskProps(MqttSourceConfig.QOS_CONFIG, "5")));

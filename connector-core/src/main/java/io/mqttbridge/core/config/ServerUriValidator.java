@@ -32,6 +32,12 @@ public final class ServerUriValidator implements ConfigDef.Validator {
                 throw new ConfigException(name, value, "entry '" + entry + "' " + problem);
             }
         }
+        List<String> strings = uris.stream().map(String::valueOf).toList();
+        boolean tls = MqttConnectionConfig.usesTls(strings);
+        if (tls && !strings.stream().allMatch(u -> MqttConnectionConfig.usesTls(List.of(u)))) {
+            throw new ConfigException(name, value, "mixes TLS (ssl://, wss://) and plain (tcp://, ws://) URIs; "
+                + "all brokers of one connector must use the same kind");
+        }
     }
 
     /** Why {@code uri} is not an acceptable broker URI, or null if it is. */

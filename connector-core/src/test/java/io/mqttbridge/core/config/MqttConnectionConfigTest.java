@@ -97,7 +97,9 @@ class MqttConnectionConfigTest {
         assertMessage(errors(props(key, "tcp://:1883"), key), "'tcp://:1883'", "no host");
         assertMessage(errors(props(key, "tcp://a b:1883"), key), "not a URI");
         assertMessage(errors(props(key, ""), key), "at least one");
-        assertTrue(errors(props(key, "tcp://a:1883,ssl://b:8883,ws://c:80/mqtt,wss://d:443/mqtt"), key).isEmpty());
+        assertMessage(errors(props(key, "tcp://a:1883,ssl://b:8883"), key), "mixes TLS");
+        assertTrue(errors(props(key, "tcp://a:1883,ws://c:80/mqtt"), key).isEmpty());
+        assertTrue(errors(props(key, "ssl://b:8883,wss://d:443/mqtt"), key).isEmpty());
     }
 
     @Test
@@ -158,7 +160,7 @@ class MqttConnectionConfigTest {
     void tlsSettingsAreBuiltForSslAndWssUris(@TempDir Path dir) throws IOException {
         Path trust = Files.writeString(dir.resolve("ca.pem"), "not parsed here");
         Map<String, String> props = props(
-            MqttConnectionConfig.SERVER_URIS_CONFIG, "tcp://a:1883,wss://b:443/mqtt",
+            MqttConnectionConfig.SERVER_URIS_CONFIG, "ssl://a:8883,wss://b:443/mqtt",
             MqttConnectionConfig.USERNAME_CONFIG, "plant",
             MqttConnectionConfig.PASSWORD_CONFIG, "s3cret",
             MqttConnectionConfig.SSL_TRUSTSTORE_LOCATION_CONFIG, trust.toString(),
