@@ -1,6 +1,7 @@
 package io.mqttbridge.source;
 
 import io.mqttbridge.core.codec.DecoderOptions;
+import io.mqttbridge.core.codec.PayloadDecoders;
 import io.mqttbridge.core.codec.PayloadFormat;
 import io.mqttbridge.core.config.MqttConnectionConfig;
 import io.mqttbridge.core.config.ReadableFileValidator;
@@ -168,6 +169,15 @@ public final class MqttSourceConfig extends AbstractConfig {
             add(problems, PAYLOAD_AVRO_SCHEMA_FILE_CONFIG,
                 "payload.format=avro needs the writer schema: set " + PAYLOAD_AVRO_SCHEMA_FILE_CONFIG
                     + " to the path of an .avsc file");
+        }
+        if (values.get(PAYLOAD_FORMAT_CONFIG) instanceof String format && "avro".equalsIgnoreCase(format)
+            && values.get(PAYLOAD_AVRO_SCHEMA_FILE_CONFIG) instanceof String schemaFile && !schemaFile.isBlank()) {
+            try {
+                PayloadDecoders.create(PayloadFormat.AVRO, new DecoderOptions(false, Path.of(schemaFile.trim())));
+            } catch (RuntimeException e) {
+                add(problems, PAYLOAD_AVRO_SCHEMA_FILE_CONFIG, "cannot use " + schemaFile.trim() + " as the Avro "
+                    + "schema: " + e.getMessage());
+            }
         }
         if (!isBlank(values.get(SHARED_SUBSCRIPTION_GROUP_CONFIG))
             && MqttVersion.V3_1_1.configValue().equals(values.get(MqttConnectionConfig.VERSION_CONFIG))) {

@@ -127,6 +127,14 @@ class MqttSourceConnectorTest {
     }
 
     @Test
+    void anAvroSchemaFileThatIsNoSchemaIsRefused(@TempDir Path dir) throws java.io.IOException {
+        Path file = java.nio.file.Files.writeString(dir.resolve("bad.avsc"), "{\"type\": \"nope\"}");
+        assertOnlyError(props(MqttSourceConfig.PAYLOAD_FORMAT_CONFIG, "avro",
+                MqttSourceConfig.PAYLOAD_AVRO_SCHEMA_FILE_CONFIG, file.toString()),
+            MqttSourceConfig.PAYLOAD_AVRO_SCHEMA_FILE_CONFIG, "bad.avsc", "Avro schema");
+    }
+
+    @Test
     void unknownPayloadFormatIsRefused() {
         assertOnlyError(props(MqttSourceConfig.PAYLOAD_FORMAT_CONFIG, "protobuf"),
             MqttSourceConfig.PAYLOAD_FORMAT_CONFIG, "json");
