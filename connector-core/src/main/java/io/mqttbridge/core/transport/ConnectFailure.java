@@ -41,7 +41,9 @@ final class ConnectFailure {
             case 4, 0x86:
                 return "Not authorized: bad user name or password (mqtt.username / mqtt.password)";
             case 5, 0x87:
-                return "Not authorized (mqtt.username / mqtt.password, or the broker's access rules)";
+                // Mosquitto answers a wrong password with this code, not with 4 / 0x86
+                return "Not authorized: bad user name or password, or refused by the broker's access rules"
+                    + " (mqtt.username / mqtt.password)";
             case 0x89:
                 return "the broker is busy";
             case 0x8A:

@@ -35,6 +35,10 @@ import java.util.concurrent.CountDownLatch;
  * <p>QoS 2 acks differ from QoS 1: Paho has already completed the broker's side of the exchange, so an ack
  * only removes the stored copy, whatever connection the message arrived on. The caller must pass the very
  * {@link InboundMessage} instance it received.
+ *
+ * <p>{@link InboundMessage#duplicate()} is always false on MQTT 5 live messages: Paho mqttv5 1.2.5 does not copy
+ * the DUP bit of a received PUBLISH into its {@code MqttMessage}. Messages recovered from the QoS 2 store are
+ * marked duplicate.
  */
 public final class PahoV5Transport extends AbstractPahoTransport {
     private static final Logger log = LoggerFactory.getLogger(PahoV5Transport.class);

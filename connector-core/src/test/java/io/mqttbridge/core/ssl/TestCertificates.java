@@ -52,6 +52,26 @@ public final class TestCertificates {
             b.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
     }
 
+    /** A certificate for {@code subject} signed by the issuer; {@code sans} as for {@link #selfSigned}. */
+    public static X509Certificate signed(KeyPair issuerKeys, X509Certificate issuer, KeyPair subject, String cn,
+                                         String... sans) throws Exception {
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(now.toEpochMilli() + 1),
+            Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), new X500Name("CN=" + cn),
+            subject.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        if (sans.length > 0) {
+            GeneralName[] names = new GeneralName[sans.length];
+            for (int i = 0; i < sans.length; i++) {
+                names[i] = Character.isDigit(sans[i].charAt(0)) ? new GeneralName(GeneralName.iPAddress, sans[i])
+                    : new GeneralName(GeneralName.dNSName, sans[i]);
+            }
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+        }
+        return new JcaX509CertificateConverter().getCertificate(
+            b.build(new JcaContentSignerBuilder("SHA256withRSA").build(issuerKeys.getPrivate())));
+    }
+
     public static String pem(Object o) throws Exception {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter w = new JcaPEMWriter(out)) {

@@ -1,0 +1,52 @@
+package io.mqttbridge.core.transport;
+
+import io.mqttbridge.core.ssl.SslSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Settings and a recording listener for transport ITs. */
+final class TransportTestSupport {
+    private TransportTestSupport() {
+    }
+
+    static MqttConnectionSettings settings(MqttVersion version, String uri, String clientId, Path persistence) {
+        return settings(version, uri, clientId, persistence, null, null, null);
+    }
+
+    static MqttConnectionSettings settings(MqttVersion version, String uri, String clientId, Path persistence,
+                                           String user, String password, SslSettings ssl) {
+        return new MqttConnectionSettings(version, List.of(uri), clientId, user,
+            password == null ? null : password.toCharArray(), ssl, Duration.ofSeconds(30), Duration.ofSeconds(5),
+            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofHours(1), 100, persistence);
+    }
+
+    /** Records every callback. */
+    static final class Recorder implements MqttTransportListener {
+        final List<InboundMessage> messages = new CopyOnWriteArrayList<>();
+        final AtomicInteger lost = new AtomicInteger();
+        final List<Boolean> reconnects = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void messageArrived(InboundMessage message) {
+            messages.add(message);
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            lost.incrementAndGet();
+        }
+
+        @Override
+        public void reconnected(boolean sessionPresent) {
+            reconnects.add(sessionPresent);
+        }
+
+        List<String> payloads() {
+            return messages.stream().map(m -> new String(m.payload())).toList();
+        }
+    }
+}
