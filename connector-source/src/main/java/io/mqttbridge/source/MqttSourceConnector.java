@@ -1,0 +1,77 @@
+package io.mqttbridge.source;
+
+import io.mqttbridge.core.Version;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.source.SourceConnector;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Kafka Connect source connector from MQTT topic filters to Kafka topics. Messages are acknowledged to the
+ * broker only after Kafka stored them; see {@link MqttSourceConfig} for the keys and {@link MqttSourceTask} for
+ * the delivery guarantees.
+ */
+public class MqttSourceConnector extends SourceConnector {
+
+    private Map<String, String> props;
+    private MqttSourceConfig config;
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = Map.copyOf(props);
+        this.config = new MqttSourceConfig(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return MqttSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        return TaskPlanner.taskConfigs(props, config, maxTasks);
+    }
+
+    @Override
+    public void stop() {
+        // Nothing to release: tasks own the connections.
+    }
+
+    @Override
+    public ConfigDef config() {
+        return MqttSourceConfig.CONFIG_DEF;
+    }
+
+    /** Adds the checks that span keys (templates against filters, avro schema, shared group and version). */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config config = super.validate(connectorConfigs);
+        Map<String, ConfigValue> byName = config.configValues().stream()
+            .collect(Collectors.toMap(ConfigValue::name, Function.identity(), (a, b) -> a));
+        Map<String, Object> validValues = new HashMap<>();
+        for (ConfigValue value : config.configValues()) {
+            if (value.errorMessages().isEmpty()) {
+                validValues.put(value.name(), value.value());
+            }
+        }
+        MqttSourceConfig.crossKeyProblems(validValues).forEach((key, messages) -> {
+            ConfigValue value = byName.get(key);
+            if (value != null) {
+                messages.forEach(value::addErrorMessage);
+            }
+        });
+        return config;
+    }
+}

@@ -1,0 +1,232 @@
+package io.mqttbridge.source;
+
+import io.mqttbridge.core.Version;
+import io.mqttbridge.core.codec.PayloadDecoders;
+import io.mqttbridge.core.transport.InboundMessage;
+import io.mqttbridge.core.transport.MqttConnectionSettings;
+import io.mqttbridge.core.transport.MqttTransport;
+import io.mqttbridge.core.transport.MqttTransportException;
+import io.mqttbridge.core.transport.MqttTransportListener;
+import io.mqttbridge.core.transport.MqttTransports;
+import io.mqttbridge.core.transport.Subscription;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One MQTT session: subscribes the task's filters, turns arriving messages into records, and acknowledges each
+ * message to the broker only after Kafka stored its record ({@link #commitRecord}), in arrival order.
+ *
+ * <p>Messages arrive on the transport's thread, which registers them with the {@link InOrderAckTracker} (and
+ * blocks there when {@code mqtt.max.inflight} messages are outstanding) and queues them; {@link #poll()} maps
+ * them on Connect's task thread, so a conversion failure can fail the task.
+ */
+public class MqttSourceTask extends SourceTask {
+
+    private static final Logger log = LoggerFactory.getLogger(MqttSourceTask.class);
+    /** How long an idle {@link #poll()} waits for a message before returning null. */
+    static final long POLL_WAIT_MS = 100;
+    /** Upper bound on the records one {@link #poll()} returns. */
+    static final int MAX_BATCH = 1000;
+
+    /** Creates the transport; replaceable in tests. */
+    @FunctionalInterface
+    interface TransportFactory {
+        MqttTransport create(MqttConnectionSettings settings, MqttTransportListener listener);
+    }
+
+    private record Arrival(InboundMessage message, long sequence, long arrivalMillis) {
+    }
+
+    private final TransportFactory transportFactory;
+    private final Clock clock;
+    private final LinkedBlockingQueue<Arrival> arrivals = new LinkedBlockingQueue<>();
+
+    private volatile boolean stopping;
+    private MqttSourceConfig config;
+    private String clientId;
+    private InOrderAckTracker tracker;
+    private MqttRecordMapper mapper;
+    private DeadLetterRouter deadLetters;
+    private volatile MqttTransport transport;
+
+    public MqttSourceTask() {
+        this(MqttTransports::create, Clock.systemUTC());
+    }
+
+    MqttSourceTask(TransportFactory transportFactory, Clock clock) {
+        this.transportFactory = transportFactory;
+        this.clock = clock;
+    }
+
+    @Override
+    public String version() {
+        return Version.get();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        stopping = false;
+        try {
+            config = new MqttSourceConfig(props);
+        } catch (ConfigException e) {
+            throw new ConnectException("Invalid MQTT source task configuration: " + e.getMessage(), e);
+        }
+        MqttConnectionSettings settings = config.connectionSettings();
+        clientId = settings.clientId();
+        Map<String, String> partition = MqttRecordMapper.sourcePartition(clientId);
+        tracker = new InOrderAckTracker(settings.maxInflight(), firstSequence(partition), this::ack);
+        mapper = new MqttRecordMapper(config.topicFilters(), config.kafkaTopicTemplate(), config.recordKeyTemplate(),
+            PayloadDecoders.create(config.payloadFormat(), config.decoderOptions()), clientId);
+        deadLetters = new DeadLetterRouter(config.deadLetterTopic(), config.toleratesAllErrors(),
+            config.connectorName());
+
+        MqttTransport created;
+        try {
+            created = transportFactory.create(settings, new Listener());
+        } catch (RuntimeException e) {
+            // Bad TLS material or URIs: name the problem, so the task status trace shows it.
+            throw new ConnectException("Cannot set up the MQTT client '" + clientId + "' for "
+                + settings.serverUris() + ": " + e.getMessage(), e);
+        }
+        transport = created;
+        try {
+            created.connect();
+        } catch (MqttTransportException | RuntimeException e) {
+            created.close();
+            throw new ConnectException("Cannot connect to MQTT broker " + settings.serverUris() + " as client id '"
+                + clientId + "': " + e.getMessage(), e);
+        }
+        List<Subscription> subscriptions = config.topics().stream()
+            .map(filter -> new Subscription(filter, config.qos())).toList();
+        try {
+            List<Integer> granted = created.subscribe(subscriptions);
+            log.info("MQTT source task {} connected as '{}' to {}, subscribed {} (granted QoS {})",
+                config.taskId(), clientId, settings.serverUris(), config.topics(), granted);
+        } catch (MqttTransportException e) {
+            created.close();
+            throw new ConnectException("MQTT broker refused subscription to " + config.topics() + " for client id '"
+                + clientId + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Continues the sequence from the last offset Connect stored, so sequences stay unique across restarts. */
+    private long firstSequence(Map<String, String> partition) {
+        if (context == null || context.offsetStorageReader() == null) {
+            return 0;
+        }
+        Map<String, Object> offset = context.offsetStorageReader().offset(partition);
+        return offset != null && offset.get(MqttRecordMapper.OFFSET_SEQUENCE) instanceof Number n
+            ? n.longValue() + 1 : 0;
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        Arrival first = arrivals.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS);
+        if (first == null || stopping) {
+            return null;
+        }
+        List<Arrival> batch = new ArrayList<>();
+        batch.add(first);
+        arrivals.drainTo(batch, MAX_BATCH - 1);
+        List<SourceRecord> records = new ArrayList<>(batch.size());
+        for (Arrival arrival : batch) {
+            toRecord(arrival).ifPresent(records::add);
+        }
+        return records.isEmpty() ? null : records;
+    }
+
+    private Optional<SourceRecord> toRecord(Arrival arrival) {
+        try {
+            return Optional.of(mapper.map(arrival.message(), arrival.sequence(), arrival.arrivalMillis()));
+        } catch (RecordMappingException e) {
+            Optional<SourceRecord> deadLetter = deadLetters.route(arrival.message(), mapper.sourcePartition(),
+                MqttRecordMapper.sourceOffset(arrival.sequence()), arrival.arrivalMillis(), e);
+            if (deadLetter.isEmpty()) {
+                tracker.committed(arrival.sequence()); // skipped: nothing for Kafka to store, so ack it now
+            }
+            return deadLetter;
+        }
+    }
+
+    @Override
+    public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        long sequence = MqttRecordMapper.sequenceOf(record);
+        if (sequence >= 0 && tracker != null) {
+            tracker.committed(sequence);
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        if (tracker != null) {
+            tracker.close();
+        }
+        MqttTransport current = transport;
+        if (current != null) {
+            current.close();
+        }
+        arrivals.clear();
+    }
+
+    private void ack(InboundMessage message) {
+        MqttTransport current = transport;
+        if (current != null && !stopping) {
+            current.ack(message);
+        }
+    }
+
+    /** For tests and metrics: messages registered and not yet acked. */
+    int outstanding() {
+        return tracker == null ? 0 : tracker.outstanding();
+    }
+
+    private final class Listener implements MqttTransportListener {
+        @Override
+        public void messageArrived(InboundMessage message) {
+            if (stopping) {
+                return;
+            }
+            long arrivalMillis = clock.millis();
+            try {
+                long sequence = tracker.register(message);
+                arrivals.add(new Arrival(message, sequence, arrivalMillis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (IllegalStateException e) {
+                // Stopping: the message stays unacknowledged and the broker redelivers it to the next session.
+                log.debug("Dropped message on '{}' while stopping", message.topic());
+            }
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            log.warn("MQTT client '{}' lost its connection ({}); reconnecting with backoff", clientId,
+                cause == null ? "no cause given" : cause.getMessage());
+        }
+
+        @Override
+        public void reconnected(boolean sessionPresent) {
+            if (sessionPresent) {
+                log.info("MQTT client '{}' reconnected and resumed its session", clientId);
+            } else {
+                log.warn("MQTT client '{}' reconnected but the broker had no session for it: messages queued while "
+                    + "it was away may be lost (session expired after mqtt.session.expiry.interval.ms, or the broker "
+                    + "restarted without persistence); subscriptions were renewed", clientId);
+            }
+        }
+    }
+}
