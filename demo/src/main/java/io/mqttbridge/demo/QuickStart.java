@@ -48,6 +48,7 @@ public final class QuickStart {
         int perSensor = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         Map<String, String> config = readConnectorConfig(connectorJson);
         String kafkaTopic = config.get("kafka.topic");
+        String name = config.getOrDefault("name", "mqtt-source");
 
         say("starting an MQTT broker");
         try (MqttBroker broker = MqttBrokers.start(BrokerConfig.plain())) {
@@ -56,9 +57,9 @@ public final class QuickStart {
             try (ConnectCluster connect = ConnectCluster.start()) {
                 config.put("mqtt.server.uris", broker.tcpUri());
                 config.put("mqtt.persistence.dir", Files.createTempDirectory("mqtt-bridge-quickstart").toString());
-                say("creating connector 'mqtt-source' through REST from " + connectorJson);
-                connect.putConnector("mqtt-source", config);
-                connect.awaitRunning("mqtt-source", 1, Duration.ofSeconds(60));
+                say("creating connector '" + name + "' through REST from " + connectorJson);
+                connect.putConnector(name, config);
+                connect.awaitRunning(name, 1, Duration.ofSeconds(60));
 
                 int total = perSensor * SENSORS.size();
                 say("publishing " + total + " JSON telemetry messages at QoS 1 from " + SENSORS);
