@@ -1,6 +1,9 @@
 package io.mqttbridge.core.transport;
 
 import io.mqttbridge.core.transport.TransportTestSupport.Recorder;
+import io.mqttbridge.testkit.mqtt.BrokerConfig;
+import io.mqttbridge.testkit.mqtt.MqttBroker;
+import io.mqttbridge.testkit.mqtt.MqttBrokers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,20 +28,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Both transports against a real Mosquitto. */
+/** Both transports against a real broker from the testkit (Mosquitto where installed). */
 class PahoTransportIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
-    private LocalMosquitto broker;
+    private MqttBroker broker;
     private final List<MqttTransport> transports = new ArrayList<>();
 
     @BeforeEach
-    void startBroker() throws Exception {
-        Path brokerDir = dir.resolve("broker");
-        java.nio.file.Files.createDirectories(brokerDir);
-        broker = new LocalMosquitto(brokerDir, List.of("persistence true", "persistence_location " + brokerDir + "/"));
+    void startBroker() {
+        broker = MqttBrokers.start(BrokerConfig.plain());
     }
 
     @AfterEach
@@ -157,7 +158,7 @@ class PahoTransportIT {
         await().atMost(WAIT).until(() -> r.messages.size() == 1);
         InboundMessage old = r.messages.get(0);
 
-        broker.stopGracefully(); // saves the sessions; the unacked message stays queued
+        broker.stop(); // saves the sessions; the unacked message stays queued
         broker.start();
         await().atMost(WAIT).until(() -> r.reconnects.size() == 1 && r.messages.size() == 2);
         assertEquals(List.of(true), r.reconnects);

@@ -1,22 +1,19 @@
 package io.mqttbridge.core.transport;
 
 import io.mqttbridge.core.ssl.SslSettings;
-import io.mqttbridge.core.ssl.TestCertificates;
 import io.mqttbridge.core.transport.TransportTestSupport.Recorder;
+import io.mqttbridge.testkit.mqtt.BrokerConfig;
+import io.mqttbridge.testkit.mqtt.MqttBroker;
+import io.mqttbridge.testkit.mqtt.MqttBrokers;
+import io.mqttbridge.testkit.tls.TlsMaterial;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,89 +23,47 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * TLS, mutual TLS and user/password against a real Mosquitto. The broker's certificate names only
+ * TLS, mutual TLS and user/password against a real broker from the testkit. The broker's certificate names only
  * {@code localhost}, so {@code 127.0.0.1} is a host name mismatch.
  */
 class TlsAndAuthIT {
-    private static final char[] PW = "store-secret".toCharArray();
-
     @TempDir
     static Path dir;
-    private static LocalMosquitto broker;
-    private static LocalMosquitto authBroker;
-    private static int tlsPort;
-    private static int mtlsPort;
-    private static Path caPem;
+    private static TlsMaterial tls;
+    private static char[] pw;
+    private static MqttBroker tlsBroker;
+    private static MqttBroker mtlsBroker;
+    private static MqttBroker authBroker;
     private static Path otherCaPem;
-    private static Path clientPem;
-    private static Path clientP12;
 
     @BeforeAll
-    static void start() throws Exception {
-        KeyPair caKeys = TestCertificates.rsaKeyPair();
-        X509Certificate ca = TestCertificates.selfSigned(caKeys, "test-ca", true);
-        KeyPair serverKeys = TestCertificates.rsaKeyPair();
-        X509Certificate server = TestCertificates.signed(caKeys, ca, serverKeys, "broker", "localhost");
-        KeyPair clientKeys = TestCertificates.rsaKeyPair();
-        X509Certificate client = TestCertificates.signed(caKeys, ca, clientKeys, "client");
-        caPem = write("ca.pem", TestCertificates.pem(ca));
-        otherCaPem = write("other-ca.pem", TestCertificates.pem(
-            TestCertificates.selfSigned(TestCertificates.rsaKeyPair(), "other-ca", true)));
-        Path serverCert = write("server.pem", TestCertificates.pem(server));
-        Path serverKey = write("server.key", TestCertificates.pkcs8Pem(serverKeys));
-        clientPem = write("client.pem", TestCertificates.pem(client) + TestCertificates.encryptedPkcs8Pem(clientKeys, PW));
-        clientP12 = dir.resolve("client.p12");
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry("client", clientKeys.getPrivate(), PW, new Certificate[] {client, ca});
-        try (OutputStream out = Files.newOutputStream(clientP12)) {
-            ks.store(out, PW);
-        }
-        for (String type : List.of("JKS", "PKCS12")) {
-            KeyStore ts = KeyStore.getInstance(type);
-            ts.load(null, null);
-            ts.setCertificateEntry("ca", ca);
-            try (OutputStream out = Files.newOutputStream(dir.resolve("truststore." + type))) {
-                ts.store(out, PW);
-            }
-        }
-        tlsPort = freePort();
-        mtlsPort = freePort();
-        String tls = "cafile " + caPem + "\ncertfile " + serverCert + "\nkeyfile " + serverKey;
-        Path brokerDir = Files.createDirectories(dir.resolve("broker"));
-        broker = new LocalMosquitto(brokerDir, List.of(
-            "listener " + tlsPort + " 127.0.0.1", tls,
-            "listener " + mtlsPort + " 127.0.0.1", tls, "require_certificate true"));
-
-        Path passwords = dir.resolve("passwd");
-        Files.writeString(passwords, "");
-        Process p = new ProcessBuilder("mosquitto_passwd", "-b", passwords.toString(), "bridge", "right-password")
-            .inheritIO().start();
-        assertTrue(p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0);
-        authBroker = new LocalMosquitto(Files.createDirectories(dir.resolve("auth")),
-            List.of("allow_anonymous false", "password_file " + passwords));
+    static void start() {
+        tls = TlsMaterial.generate(dir.resolve("pki"), List.of("localhost"));
+        pw = tls.password().toCharArray();
+        otherCaPem = TlsMaterial.generate(dir.resolve("other-pki")).caCertPem();
+        tlsBroker = MqttBrokers.start(BrokerConfig.builder().tls(tls).build());
+        mtlsBroker = MqttBrokers.start(BrokerConfig.builder().tls(tls).requireClientCertificate(true).build());
+        authBroker = MqttBrokers.start(BrokerConfig.builder().user("bridge", "right-password").build());
     }
 
     @AfterAll
     static void stop() {
-        broker.close();
-        authBroker.close();
-    }
-
-    private static Path write(String name, String text) throws Exception {
-        return Files.writeString(dir.resolve(name), text);
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        for (MqttBroker b : new MqttBroker[] {tlsBroker, mtlsBroker, authBroker}) {
+            if (b != null) {
+                b.close();
+            }
         }
+    }
+
+    /** The TLS port of a broker, reached under another host name than the one in its URI. */
+    private static String sslUri(MqttBroker broker, String host) {
+        return "ssl://" + host + ":" + URI.create(broker.sslUri()).getPort();
     }
 
     private static SslSettings ssl(Path trust, String trustType, Path key, String keyType) {
         boolean pemKey = "PEM".equals(keyType);
-        return new SslSettings(trust.toString(), trustType, "PEM".equals(trustType) ? null : PW,
-            key == null ? null : key.toString(), keyType, pemKey ? null : PW, pemKey ? PW : null, "TLSv1.3",
+        return new SslSettings(trust.toString(), trustType, "PEM".equals(trustType) ? null : pw,
+            key == null ? null : key.toString(), keyType, pemKey ? null : pw, null, "TLSv1.3",
             List.of("TLSv1.2", "TLSv1.3"), "HTTPS");
     }
 
@@ -131,26 +86,28 @@ class TlsAndAuthIT {
     @ParameterizedTest
     @EnumSource(MqttVersion.class)
     void tlsWithPemJksAndPkcs12Truststores(MqttVersion v) throws Exception {
-        String uri = "ssl://localhost:" + tlsPort;
-        connectAndPublish(v, uri, ssl(caPem, "PEM", null, null));
-        connectAndPublish(v, uri, ssl(dir.resolve("truststore.JKS"), "JKS", null, null));
-        connectAndPublish(v, uri, ssl(dir.resolve("truststore.PKCS12"), "PKCS12", null, null));
+        String uri = sslUri(tlsBroker, "localhost");
+        connectAndPublish(v, uri, ssl(tls.caCertPem(), "PEM", null, null));
+        connectAndPublish(v, uri, ssl(tls.truststore("JKS"), "JKS", null, null));
+        connectAndPublish(v, uri, ssl(tls.truststore("PKCS12"), "PKCS12", null, null));
     }
 
     @ParameterizedTest
     @EnumSource(MqttVersion.class)
     void mutualTlsWithPemAndPkcs12Keystores(MqttVersion v) throws Exception {
-        String uri = "ssl://localhost:" + mtlsPort;
-        connectAndPublish(v, uri, ssl(caPem, "PEM", clientPem, "PEM"));
-        connectAndPublish(v, uri, ssl(caPem, "PEM", clientP12, "PKCS12"));
-        String msg = connectFailure(v, uri, ssl(caPem, "PEM", null, null), null, null);
+        String uri = sslUri(mtlsBroker, "localhost");
+        connectAndPublish(v, uri, ssl(tls.caCertPem(), "PEM", tls.clientKeystorePem(), "PEM"));
+        connectAndPublish(v, uri, ssl(tls.caCertPem(), "PEM", tls.clientKeystore("PKCS12"), "PKCS12"));
+        connectAndPublish(v, uri, ssl(tls.truststore("JKS"), "JKS", tls.clientKeystore("JKS"), "JKS"));
+        String msg = connectFailure(v, uri, ssl(tls.caCertPem(), "PEM", null, null), null, null);
         assertTrue(msg.contains("mqtt.ssl.keystore.location"), msg);
     }
 
     @ParameterizedTest
     @EnumSource(MqttVersion.class)
     void wrongCaIsNamed(MqttVersion v) {
-        String msg = connectFailure(v, "ssl://localhost:" + tlsPort, ssl(otherCaPem, "PEM", null, null), null, null);
+        String msg = connectFailure(v, sslUri(tlsBroker, "localhost"), ssl(otherCaPem, "PEM", null, null), null,
+            null);
         assertTrue(msg.contains("TLS handshake failed") && msg.contains("PKIX")
             && msg.contains("mqtt.ssl.truststore.location"), msg);
     }
@@ -158,10 +115,10 @@ class TlsAndAuthIT {
     @ParameterizedTest
     @EnumSource(MqttVersion.class)
     void hostNameMismatchIsRefusedUnlessVerificationIsOff(MqttVersion v) throws Exception {
-        String uri = "ssl://127.0.0.1:" + tlsPort;
-        String msg = connectFailure(v, uri, ssl(caPem, "PEM", null, null), null, null);
+        String uri = sslUri(tlsBroker, "127.0.0.1");
+        String msg = connectFailure(v, uri, ssl(tls.caCertPem(), "PEM", null, null), null, null);
         assertTrue(msg.contains("hostname mismatch"), msg);
-        SslSettings off = new SslSettings(caPem.toString(), "PEM", null, null, null, null, null, null, List.of(), "");
+        SslSettings off = new SslSettings(tls.caCertPem().toString(), "PEM", null, null, null, null, null, null, List.of(), "");
         connectAndPublish(v, uri, off);
     }
 

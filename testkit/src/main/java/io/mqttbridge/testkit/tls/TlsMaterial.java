@@ -17,7 +17,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -51,6 +53,7 @@ public final class TlsMaterial {
 
   private static final String SIGNATURE = "SHA256withRSA";
   private static final Duration VALIDITY = Duration.ofDays(365);
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
   private final Path dir;
   private final String password;
@@ -73,6 +76,21 @@ public final class TlsMaterial {
 
   /** Generates a new CA, server and client certificate and writes the PEM files into {@code dir} (created if needed). */
   public static TlsMaterial generate(Path dir) {
+    return generate(dir, List.of("localhost", "127.0.0.1"));
+  }
+
+  /**
+   * As {@link #generate(Path)}, with a server certificate whose SAN holds exactly {@code serverNames} (DNS names,
+   * or IPv4 literals as IP addresses): e.g. {@code List.of("localhost")} so that a client connecting to
+   * {@code 127.0.0.1} meets a host name mismatch.
+   */
+  public static TlsMaterial generate(Path dir, List<String> serverNames) {
+    if (serverNames.isEmpty()) {
+      throw new IllegalArgumentException("the server certificate needs at least one name");
+    }
+    GeneralName[] sans = serverNames.stream()
+        .map(n -> new GeneralName(IPV4.matcher(n).matches() ? GeneralName.iPAddress : GeneralName.dNSName, n))
+        .toArray(GeneralName[]::new);
     try {
       Files.createDirectories(dir);
       SecureRandom random = new SecureRandom();
@@ -90,9 +108,7 @@ public final class TlsMaterial {
             b.addExtension(Extension.keyUsage, true,
                 new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                new GeneralName(GeneralName.dNSName, "localhost"),
-                new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+            b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
           });
 
       KeyPair clientKeys = rsaKeyPair(random);
@@ -120,7 +136,7 @@ public final class TlsMaterial {
     return dir.resolve("ca.crt");
   }
 
-  /** The server certificate (PEM), SAN localhost and 127.0.0.1. */
+  /** The server certificate (PEM); SAN localhost and 127.0.0.1 unless other names were given. */
   public Path serverCertPem() {
     return dir.resolve("server.crt");
   }
