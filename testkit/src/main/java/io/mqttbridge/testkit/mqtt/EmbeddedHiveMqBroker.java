@@ -52,7 +52,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link BrokerConfig#maxInflightMessages()} becomes {@code server-receive-maximum} (capped at 65535, 0 meaning
  *       65535): the window of QoS 1/2 publishes a client may send unacknowledged. What HiveMQ sends to a client is
  *       bounded by that client's own Receive Maximum (MQTT 5) or HiveMQ's fixed internal window of 50 (3.1.1);
- *       there is no per-broker setting for it, unlike Mosquitto's {@code max_inflight_messages};</li>
+ *       there is no per-broker setting for it, unlike Mosquitto's {@code max_inflight_messages}. Measured with
+ *       2025.5: while a client holds any unacknowledged QoS 1/2 message, HiveMQ sends it no new messages (they wait
+ *       in its queue) until all in flight are acknowledged; after a reconnect it resends the in-flight ones (DUP)
+ *       and again waits for their acks. A test that acknowledges only some messages and expects more to arrive
+ *       passes on Mosquitto and stalls here;</li>
  *   <li>persistence on is {@code <mode>file</mode>} in {@code data/} (sessions, subscriptions and queued messages
  *       survive {@link #stop()}/{@link #start()}); off is {@code in-memory}. HiveMQ acknowledges an incoming publish
  *       only after it is in its persistence, whatever {@link BrokerConfig#saveOnEveryChange()} says;</li>
