@@ -14,39 +14,83 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What both Paho transports share: the connection epoch, the reconnect loop with our own backoff (Paho's
  * automatic reconnect is off: its fixed doubling from 1 s knows nothing of our settings or listener), the
  * remembered subscriptions and the socket factory.
+ *
+ * <p>The reconnect loop never gives up until {@link #close()}: every attempt is bounded by the connect timeout,
+ * and after a failed or timed-out attempt the subclass resets its Paho client ({@link #abandonAttempt()}), so
+ * that a client Paho still holds in its "connecting" state cannot refuse every later attempt.
  */
 abstract class AbstractPahoTransport implements MqttTransport {
     private static final Logger log = LoggerFactory.getLogger(AbstractPahoTransport.class);
+    private static final long CLOSE_WAIT_MS = 10_000;
+    /** Paho's client state reason codes, the same in mqttv3 and mqttv5. */
+    private static final int STATE_CONNECTED = 32100;
+    private static final int STATE_DISCONNECTING = 32102;
+    private static final int STATE_CONNECT_IN_PROGRESS = 32110;
+    private static final int STATE_CLOSED = 32111;
 
     protected final MqttConnectionSettings settings;
     protected final MqttTransportListener listener;
     private final ReconnectBackoff backoff;
     private final Map<String, Integer> subscriptions = new LinkedHashMap<>();
-    private final Object connectionLock = new Object();
+    private final Map<CompletableFuture<Void>, Unconfirmed> unconfirmed = new ConcurrentHashMap<>();
+    /** Guards {@link #closed} against scheduling on the executor. */
+    private final Object stateLock = new Object();
+    /** One connection attempt at a time; {@link #close()} never takes it, so it can abort an attempt. */
+    private final Object attemptLock = new Object();
     private final AtomicLong reconnects = new AtomicLong();
-    /** Successful connections so far, counting one in progress: the epoch stamped on messages as they arrive. */
+    private final AtomicLong attempts = new AtomicLong();
+    /**
+     * Whether a connection is up as far as the reconnect loop knows: whoever turns it from true to false owns the
+     * loss and schedules the reconnect, so late or repeated loss reports never start a second loop.
+     */
+    private final AtomicBoolean up = new AtomicBoolean();
+    /** The number of the connection attempt messages arrive on now; never reused, so stale acks are dropped. */
     private volatile long epoch;
     private volatile boolean connectedOnce;
     private volatile boolean closed;
-    private ScheduledExecutorService reconnectExecutor;
+    /** The CONNACK an attempt waits for, so that close() can end the wait. */
+    private volatile CompletableFuture<Boolean> pendingConnack;
+    /** Created up front (it starts no thread until used) so that a loss right after CONNACK is never missed. */
+    private final ScheduledExecutorService reconnectExecutor;
 
     AbstractPahoTransport(MqttConnectionSettings settings, MqttTransportListener listener) {
         this.settings = settings;
         this.listener = listener;
         this.backoff = new ReconnectBackoff(settings.reconnectBackoff(), settings.reconnectBackoffMax());
+        this.reconnectExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mqtt-reconnect-" + settings.clientId());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
-    /** One connection attempt, blocking up to the connect timeout; returns whether the session was present. */
+    /**
+     * One connection attempt: starts a connect on the current Paho client (replacing the client first if Paho's
+     * state machine refuses a new connect) and waits at most the connect timeout for CONNACK.
+     *
+     * @return whether the broker had a session for this client
+     * @throws Exception on any failure, including the time-out; the caller then calls {@link #abandonAttempt()}
+     */
     protected abstract boolean connectOnce() throws Exception;
+
+    /**
+     * Ends a failed or timed-out attempt (or a connection given up on) without a DISCONNECT packet, so that the
+     * next attempt can start; never throws.
+     */
+    protected abstract void abandonAttempt();
 
     /** Paho's reason code of a failed connect, or -1 if the exception is not Paho's. */
     protected abstract int reasonCode(Throwable connectFailure);
@@ -57,11 +101,19 @@ abstract class AbstractPahoTransport implements MqttTransport {
     /** Sends the PUBACK or PUBCOMP for a message of the current connection. */
     protected abstract void sendAck(InboundMessage message) throws Exception;
 
-    /** Disconnects (sending DISCONNECT) and frees the client; never throws. */
+    /** Disconnects (sending DISCONNECT if connected, aborting a connect in progress) and frees the client. */
     protected abstract void disconnectAndClose();
 
     /** Drops the connection without a DISCONNECT packet, as a crash would; for tests. */
     abstract void dropConnectionAbruptly();
+
+    /** The Paho client in use now; for tests. */
+    abstract Object pahoClient();
+
+    /** Whether the reconnect thread has ended; for tests. */
+    final boolean reconnectExecutorTerminated() {
+        return reconnectExecutor.isTerminated();
+    }
 
     /** The epoch to stamp on a message arriving now. */
     protected final long currentEpoch() {
@@ -72,47 +124,100 @@ abstract class AbstractPahoTransport implements MqttTransport {
         return closed;
     }
 
+    /** Whether Paho refused to start a connect because of the state its client is in, not the network. */
+    protected static boolean refusedByClientState(int reasonCode) {
+        return reasonCode == STATE_CONNECT_IN_PROGRESS || reasonCode == STATE_CONNECTED
+            || reasonCode == STATE_DISCONNECTING || reasonCode == STATE_CLOSED;
+    }
+
     @Override
     public void connect() throws MqttTransportException {
-        synchronized (connectionLock) {
-            if (closed) {
-                throw new MqttTransportException("Transport for client '" + settings.clientId() + "' is closed");
-            }
-            if (connectedOnce) {
-                return;
-            }
-            epoch = 1;
-            try {
-                connectOnce();
-            } catch (Exception e) {
-                epoch = 0;
-                throw new MqttTransportException(failureMessage(e), e);
-            }
-            connectedOnce = true;
-            reconnectExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "mqtt-reconnect-" + settings.clientId());
-                t.setDaemon(true);
-                return t;
-            });
-            log.info("Connected to {} as client '{}' (MQTT {})", settings.serverUris(), settings.clientId(),
-                settings.version().configValue());
+        if (closed) {
+            throw new MqttTransportException("Transport for client '" + settings.clientId() + "' is closed");
         }
+        if (connectedOnce) {
+            return;
+        }
+        try {
+            attempt();
+        } catch (Exception e) {
+            if (closed) {
+                throw new MqttTransportException("Transport for client '" + settings.clientId()
+                    + "' was closed while connecting", e);
+            }
+            throw new MqttTransportException(failureMessage(e), e);
+        }
+        connectedOnce = true;
+        log.info("Connected to {} as client '{}' (MQTT {})", settings.serverUris(), settings.clientId(),
+            settings.version().configValue());
         afterFirstConnect();
     }
 
-    /** Hook run once after the first successful connect, outside the connection lock. */
+    /**
+     * One bounded attempt with a fresh epoch; on failure the client is reset for the next attempt. A loss reported
+     * between CONNACK and the end of this method is caught by the check after {@link #up} is set.
+     */
+    private boolean attempt() throws Exception {
+        synchronized (attemptLock) {
+            if (closed) {
+                throw new MqttTransportException("closed");
+            }
+            epoch = attempts.incrementAndGet();
+            boolean sessionPresent;
+            try {
+                sessionPresent = connectOnce();
+            } catch (Exception e) {
+                abandonAttempt();
+                throw e;
+            }
+            up.set(true);
+            if (!isConnected()) {
+                connectionDown(new MqttTransportException("connection closed right after CONNACK"));
+            }
+            return sessionPresent;
+        }
+    }
+
+    /**
+     * Waits for the outcome of a connect that {@link #connectOnce()} started, at most the connect timeout. This wait,
+     * not Paho's token, bounds the attempt: Paho never times out a missing CONNACK itself, and a forced disconnect
+     * at the wrong moment can leave its connect token uncompleted. {@link #close()} ends the wait at once.
+     */
+    protected final boolean awaitConnack(CompletableFuture<Boolean> connack) throws Exception {
+        pendingConnack = connack;
+        try {
+            if (closed) {
+                throw new MqttTransportException("closed");
+            }
+            return connack.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new TimeoutException("no CONNACK within " + settings.connectTimeout().toMillis() + " ms");
+        } finally {
+            pendingConnack = null;
+        }
+    }
+
+    /** Hook run once after the first successful connect. */
     protected void afterFirstConnect() {
     }
 
     /** The one-line description of a failed connect: URI, client id and the real cause. */
     protected final String failureMessage(Throwable e) {
         return "Cannot connect to " + String.join(",", settings.serverUris()) + " as client '" + settings.clientId()
-            + "': " + ConnectFailure.describe(reasonCode(e), e);
+            + "': " + ConnectFailure.describe(e instanceof TimeoutException ? ConnectFailure.CLIENT_TIMEOUT
+            : reasonCode(e), e);
     }
 
-    /** Called by Paho's callback when the connection is lost. */
+    /** Called by the callback of the current Paho client when the connection is lost. */
     protected final void onConnectionLost(Throwable cause) {
-        if (closed) {
+        connectionDown(cause);
+    }
+
+    /** Reports a lost connection once and starts the reconnect loop, whoever noticed the loss first. */
+    private void connectionDown(Throwable cause) {
+        if (closed || !up.compareAndSet(true, false)) {
             return;
         }
         log.warn("Connection of client '{}' to {} lost: {}; reconnecting", settings.clientId(), settings.serverUris(),
@@ -122,49 +227,55 @@ abstract class AbstractPahoTransport implements MqttTransport {
         } catch (RuntimeException e) {
             log.warn("Listener failed on connectionLost", e);
         }
-        scheduleReconnect(1);
+        schedule(1, backoff.delay(1));
     }
 
-    private void scheduleReconnect(int attempt) {
-        synchronized (connectionLock) {
-            if (closed || reconnectExecutor == null) {
+    private void schedule(int attempt, Duration delay) {
+        synchronized (stateLock) {
+            if (closed) {
                 return;
             }
-            Duration delay = backoff.delay(attempt);
             reconnectExecutor.schedule(() -> reconnect(attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     private void reconnect(int attempt) {
+        if (closed) {
+            return;
+        }
         boolean sessionPresent;
-        synchronized (connectionLock) {
+        try {
+            sessionPresent = attempt();
+        } catch (Exception e) {
             if (closed) {
                 return;
             }
-            if (isConnected()) {
-                return;
-            }
-            long previous = epoch;
-            epoch = previous + 1;
-            try {
-                sessionPresent = connectOnce();
-            } catch (Exception e) {
-                epoch = previous;
-                Duration next = backoff.delay(attempt + 1);
-                log.warn("Reconnect attempt {} failed: {}; next attempt in {} ms", attempt, failureMessage(e),
-                    next.toMillis());
-                reconnectExecutor.schedule(() -> reconnect(attempt + 1), next.toMillis(), TimeUnit.MILLISECONDS);
-                return;
-            }
-            reconnects.incrementAndGet();
+            Duration next = backoff.delay(attempt + 1);
+            log.warn("Reconnect attempt {} failed: {}; next attempt in {} ms", attempt, failureMessage(e),
+                next.toMillis());
+            schedule(attempt + 1, next);
+            return;
         }
+        reconnects.incrementAndGet();
         List<Subscription> toRenew = rememberedSubscriptions();
         if (!toRenew.isEmpty()) {
+            int[] granted;
             try {
-                checkGranted(toRenew, subscribeOnce(toRenew));
+                granted = subscribeOnce(toRenew);
             } catch (Exception e) {
-                log.error("Client '{}' reconnected but could not renew its subscriptions {}: {}", settings.clientId(),
-                    toRenew, e.getMessage(), e);
+                // Connected but not subscribed would stall the stream silently: go round the loop again.
+                if (!closed) {
+                    log.warn("Client '{}' reconnected but could not renew its subscriptions {}: {}; reconnecting",
+                        settings.clientId(), toRenew, e.toString());
+                    abandonConnection(e);
+                }
+                return;
+            }
+            try {
+                checkGranted(toRenew, granted);
+            } catch (MqttTransportException e) {
+                log.error("Client '{}' reconnected but the broker refused its subscriptions {}: {}",
+                    settings.clientId(), toRenew, e.getMessage());
             }
         }
         log.info("Client '{}' reconnected to {} after {} attempt(s) (session present: {}, connection epoch {})",
@@ -174,6 +285,16 @@ abstract class AbstractPahoTransport implements MqttTransport {
         } catch (RuntimeException e) {
             log.warn("Listener failed on reconnected", e);
         }
+    }
+
+    /** Gives up on a connection that is up but unusable, and reconnects. */
+    private void abandonConnection(Throwable cause) {
+        synchronized (attemptLock) {
+            if (up.get()) {
+                abandonAttempt();
+            }
+        }
+        connectionDown(cause);
     }
 
     private List<Subscription> rememberedSubscriptions() {
@@ -268,17 +389,50 @@ abstract class AbstractPahoTransport implements MqttTransport {
 
     @Override
     public void close() {
-        synchronized (connectionLock) {
+        synchronized (stateLock) {
             if (closed) {
                 return;
             }
             closed = true;
-            if (reconnectExecutor != null) {
-                reconnectExecutor.shutdownNow();
-            }
+            // Interrupts an attempt waiting for CONNACK; disconnectAndClose then aborts Paho's side of it.
+            reconnectExecutor.shutdownNow();
+        }
+        up.set(false);
+        CompletableFuture<Boolean> connack = pendingConnack;
+        if (connack != null) {
+            connack.completeExceptionally(new MqttTransportException("closed"));
         }
         disconnectAndClose();
+        try {
+            if (!reconnectExecutor.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                log.warn("The reconnect thread of client '{}' did not end within {} ms of close()", settings.clientId(),
+                    CLOSE_WAIT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         log.info("Client '{}' disconnected from {}", settings.clientId(), settings.serverUris());
+    }
+
+    /**
+     * Remembers a publish until its future completes, with the Paho client it went out on: a client that is
+     * discarded or closed never completes its futures, so {@link #failUnconfirmed} does.
+     */
+    protected final void trackUnconfirmed(CompletableFuture<Void> future, Object client, OutboundMessage message) {
+        unconfirmed.put(future, new Unconfirmed(client, message));
+        future.whenComplete((v, e) -> unconfirmed.remove(future));
+    }
+
+    /** Fails the publishes still waiting on a client that will never confirm them; the caller may publish again. */
+    protected final void failUnconfirmed(Object client, String why) {
+        unconfirmed.forEach((future, u) -> {
+            if (u.client() == client) {
+                fail(future, u.message(), why + "; the broker may or may not have it", null);
+            }
+        });
+    }
+
+    private record Unconfirmed(Object client, OutboundMessage message) {
     }
 
     /** Completes a future from a Paho callback exception with a message naming the topic. */

@@ -13,11 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.Enumeration;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,8 +50,13 @@ final class InboundQos2Persistence implements MqttClientPersistence {
 
     private final MqttClientPersistence paho;
     private final MqttClientPersistence store;
-    /** Store key per Paho message object, from the put before delivery to the claim on delivery. */
-    private final Map<MqttMessage, String> keyByMessage = Collections.synchronizedMap(new IdentityHashMap<>());
+    /**
+     * Store keys per packet id, from the put before delivery to the claim on delivery, oldest first. Not by message
+     * object: Paho hands the application another {@code MqttMessage} instance than the one it persists. A queue,
+     * because the broker may reuse a packet id (after PUBCOMP) before the callback thread claimed the first one;
+     * the callback delivers in arrival order, so the oldest key is the right one.
+     */
+    private final Map<Integer, Deque<String>> keysById = new HashMap<>();
     private final AtomicLong nextSequence;
     private final List<Recovered> recovered;
 
@@ -97,7 +103,17 @@ final class InboundQos2Persistence implements MqttClientPersistence {
 
     /** The store key of a QoS 2 message Paho just delivered, or null if it was not stored. */
     String claim(MqttMessage message) {
-        return keyByMessage.remove(message);
+        synchronized (keysById) {
+            Deque<String> keys = keysById.get(message.getId());
+            if (keys == null) {
+                return null;
+            }
+            String key = keys.pollFirst();
+            if (keys.isEmpty()) {
+                keysById.remove(message.getId());
+            }
+            return key;
+        }
     }
 
     /** Forgets a message for good: the application has acked it. */
@@ -112,7 +128,9 @@ final class InboundQos2Persistence implements MqttClientPersistence {
 
     /** Closes the QoS 2 store; Paho closes its own persistence. */
     void closeStore() {
-        keyByMessage.clear();
+        synchronized (keysById) {
+            keysById.clear();
+        }
         try {
             store.close();
         } catch (MqttPersistenceException e) {
@@ -125,7 +143,9 @@ final class InboundQos2Persistence implements MqttClientPersistence {
         if (key.startsWith(RECEIVED_PREFIX) && persistable instanceof MqttPublish publish) {
             String storeKey = STORE_PREFIX + nextSequence.getAndIncrement();
             store.put(storeKey, persistable);
-            keyByMessage.put(publish.getMessage(), storeKey);
+            synchronized (keysById) {
+                keysById.computeIfAbsent(publish.getMessageId(), id -> new ArrayDeque<>()).addLast(storeKey);
+            }
             return;
         }
         paho.put(key, persistable);

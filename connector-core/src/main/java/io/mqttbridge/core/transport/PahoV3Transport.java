@@ -30,22 +30,24 @@ public final class PahoV3Transport extends AbstractPahoTransport {
     private static final Logger log = LoggerFactory.getLogger(PahoV3Transport.class);
     private static final long QUIESCE_MS = 1000;
 
-    private final MqttAsyncClient client;
+    private final MqttClientPersistence persistence;
     private final MqttConnectOptions options;
+    /** Serializes starting a connect, replacing the client and closing it. */
+    private final Object clientLock = new Object();
+    /** The client in use; replaced only when Paho's state machine refuses a new connect. */
+    private volatile MqttAsyncClient client;
 
     public PahoV3Transport(MqttConnectionSettings settings, MqttTransportListener listener) {
         super(settings, listener);
-        MqttClientPersistence persistence = settings.persistenceDirectory() == null
+        persistence = settings.persistenceDirectory() == null
             ? new MemoryPersistence()
             : new MqttDefaultFilePersistence(settings.persistenceDirectory().toString());
         try {
-            client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), persistence);
+            client = newClient();
         } catch (MqttException e) {
             throw new IllegalArgumentException("Cannot create MQTT client '" + settings.clientId() + "' for "
                 + settings.serverUris() + ": " + e.getMessage(), e);
         }
-        client.setManualAcks(true);
-        client.setCallback(new Callback());
         options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setServerURIs(settings.serverUris().toArray(new String[0]));
@@ -65,11 +67,85 @@ public final class PahoV3Transport extends AbstractPahoTransport {
         options.setHttpsHostnameVerificationEnabled(hostnameVerification(factory));
     }
 
+    /** A client with this transport's id and persistence, whose callbacks act only while it is the current one. */
+    private MqttAsyncClient newClient() throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), persistence);
+        c.setManualAcks(true);
+        c.setCallback(new Callback(c));
+        return c;
+    }
+
     @Override
-    protected boolean connectOnce() throws MqttException {
-        IMqttToken token = client.connect(options);
-        token.waitForCompletion(settings.connectTimeout().toMillis() + 1000);
-        return token.getSessionPresent();
+    protected boolean connectOnce() throws Exception {
+        CompletableFuture<Boolean> connack = new CompletableFuture<>();
+        synchronized (clientLock) {
+            if (isClosed()) {
+                throw new MqttException(MqttException.REASON_CODE_CLIENT_CLOSED);
+            }
+            try {
+                startConnect(connack);
+            } catch (MqttException e) {
+                if (!refusedByClientState(e.getReasonCode())) {
+                    throw e;
+                }
+                replaceClient(e);
+                startConnect(connack);
+            }
+        }
+        return awaitConnack(connack);
+    }
+
+    private void startConnect(CompletableFuture<Boolean> connack) throws MqttException {
+        client.connect(options, null, new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                connack.complete(token.getSessionPresent());
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+                connack.completeExceptionally(e);
+            }
+        });
+    }
+
+    /**
+     * Discards a client that Paho keeps in a state refusing new connects, and makes a new one with the same id and
+     * persistence (which restores the session state a file persistence holds). Called with the client lock held.
+     */
+    private void replaceClient(MqttException refusal) throws MqttException {
+        MqttAsyncClient old = client;
+        log.warn("Paho client '{}' refused a new connect ({}, reason code {}); replacing it with a new client with"
+            + " the same id and persistence", settings.clientId(), refusal.getMessage(), refusal.getReasonCode());
+        try {
+            old.disconnectForcibly(0, 0, false);
+        } catch (MqttException | RuntimeException e) {
+            log.debug("Forced disconnect of the discarded client failed: {}", e.toString());
+        }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException e) {
+            log.debug("Close of the discarded client failed: {}", e.toString());
+        }
+        try {
+            // Releases the file lock if the discarded client still held the persistence open.
+            persistence.close();
+        } catch (MqttException | RuntimeException e) {
+            log.trace("Persistence was not open: {}", e.toString());
+        }
+        failUnconfirmed(old, "the MQTT client was replaced after a failed reconnect");
+        client = newClient();
+    }
+
+    @Override
+    protected void abandonAttempt() {
+        synchronized (clientLock) {
+            try {
+                client.disconnectForcibly(0, 0, false);
+            } catch (MqttException | RuntimeException e) {
+                log.debug("Forced disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+            }
+        }
     }
 
     @Override
@@ -112,8 +188,10 @@ public final class PahoV3Transport extends AbstractPahoTransport {
         MqttMessage m = new MqttMessage(message.payload());
         m.setQos(message.qos());
         m.setRetained(message.retained());
+        MqttAsyncClient c = client;
+        trackUnconfirmed(future, c, message);
         try {
-            client.publish(message.topic(), m, null, new IMqttActionListener() {
+            c.publish(message.topic(), m, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     future.complete(null);
@@ -137,23 +215,34 @@ public final class PahoV3Transport extends AbstractPahoTransport {
 
     @Override
     protected void disconnectAndClose() {
-        try {
-            if (client.isConnected()) {
-                client.disconnect(QUIESCE_MS).waitForCompletion(QUIESCE_MS + settings.connectTimeout().toMillis());
-            }
-        } catch (MqttException e) {
-            log.debug("Disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+        synchronized (clientLock) {
+            MqttAsyncClient c = client;
             try {
-                client.disconnectForcibly(0, QUIESCE_MS, false);
-            } catch (MqttException ignored) {
-                // the connection is gone either way
+                if (c.isConnected()) {
+                    c.disconnect(QUIESCE_MS).waitForCompletion(QUIESCE_MS + settings.connectTimeout().toMillis());
+                } else {
+                    c.disconnectForcibly(0, 0, false); // ends a connect in progress at once
+                }
+            } catch (MqttException e) {
+                log.debug("Disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+                try {
+                    c.disconnectForcibly(0, QUIESCE_MS, false);
+                } catch (MqttException ignored) {
+                    // the connection is gone either way
+                }
             }
+            try {
+                c.close(true);
+            } catch (MqttException e) {
+                log.debug("Close of client '{}' failed: {}", settings.clientId(), e.toString());
+            }
+            failUnconfirmed(c, "the transport was closed");
         }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            log.debug("Close of client '{}' failed: {}", settings.clientId(), e.toString());
-        }
+    }
+
+    @Override
+    Object pahoClient() {
+        return client;
     }
 
     @Override
@@ -165,14 +254,28 @@ public final class PahoV3Transport extends AbstractPahoTransport {
         }
     }
 
+    /** Callbacks of one client; a discarded client can neither deliver messages nor start a reconnect. */
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
         @Override
         public void connectionLost(Throwable cause) {
-            onConnectionLost(cause);
+            if (owner == client) {
+                onConnectionLost(cause);
+            }
         }
 
         @Override
         public void messageArrived(String topic, MqttMessage m) {
+            if (owner != client) {
+                // Not acked: the broker redelivers it to the current client.
+                log.debug("Dropping a message on '{}' from a discarded client", topic);
+                return;
+            }
             listener.messageArrived(new InboundMessage(topic, m.getPayload(), m.getQos(), m.isRetained(),
                 m.isDuplicate(), m.getId(), currentEpoch(), MqttProperties.EMPTY));
         }

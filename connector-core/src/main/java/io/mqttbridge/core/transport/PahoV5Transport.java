@@ -4,6 +4,7 @@ import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -46,26 +47,27 @@ public final class PahoV5Transport extends AbstractPahoTransport {
     private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFFFFFFL;
 
     private final InboundQos2Persistence persistence;
-    private final MqttAsyncClient client;
     private final MqttConnectionOptions options;
+    /** Serializes starting a connect, replacing the client and closing it. */
+    private final Object clientLock = new Object();
+    /** The client in use; replaced only when Paho's state machine refuses a new connect. */
+    private volatile MqttAsyncClient client;
+    /** Paho's inbound QoS 2 state of {@link #client}. */
+    private volatile PahoInboundState inboundState;
     /** Store keys of delivered QoS 2 messages not yet acked, by message instance. */
     private final Map<InboundMessage, String> pendingQos2 = Collections.synchronizedMap(new IdentityHashMap<>());
     /** Live messages wait until the ones recovered from the store were handed over, so those come first. */
     private final CountDownLatch recoveredDelivered = new CountDownLatch(1);
-    private final PahoInboundState inboundState;
 
     public PahoV5Transport(MqttConnectionSettings settings, MqttTransportListener listener) {
         super(settings, listener);
         try {
             persistence = new InboundQos2Persistence(settings.persistenceDirectory(), settings.clientId());
-            client = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), persistence);
+            client = newClient();
         } catch (MqttException e) {
             throw new IllegalArgumentException("Cannot create MQTT client '" + settings.clientId() + "' for "
                 + settings.serverUris() + " with persistence in " + settings.persistenceDirectory() + ": " + e, e);
         }
-        inboundState = new PahoInboundState(client);
-        client.setManualAcks(true);
-        client.setCallback(new Callback());
         options = new MqttConnectionOptions();
         options.setServerURIs(settings.serverUris().toArray(new String[0]));
         options.setCleanStart(false);
@@ -88,11 +90,90 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         options.setHttpsHostnameVerificationEnabled(hostnameVerification(factory));
     }
 
+    /**
+     * A client with this transport's id and persistence, whose callbacks act only while it is the current one.
+     * Sets {@link #inboundState} for it.
+     */
+    private MqttAsyncClient newClient() throws MqttException {
+        MqttAsyncClient c = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), persistence);
+        c.setManualAcks(true);
+        c.setCallback(new Callback(c));
+        inboundState = new PahoInboundState(c);
+        return c;
+    }
+
     @Override
-    protected boolean connectOnce() throws MqttException {
-        IMqttToken token = client.connect(options);
-        token.waitForCompletion(settings.connectTimeout().toMillis() + 1000);
-        return token.getSessionPresent();
+    protected boolean connectOnce() throws Exception {
+        CompletableFuture<Boolean> connack = new CompletableFuture<>();
+        synchronized (clientLock) {
+            if (isClosed()) {
+                throw new MqttException(MqttClientException.REASON_CODE_CLIENT_CLOSED);
+            }
+            try {
+                startConnect(connack);
+            } catch (MqttException e) {
+                if (!refusedByClientState(e.getReasonCode())) {
+                    throw e;
+                }
+                replaceClient(e);
+                startConnect(connack);
+            }
+        }
+        return awaitConnack(connack);
+    }
+
+    private void startConnect(CompletableFuture<Boolean> connack) throws MqttException {
+        client.connect(options, null, new MqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                connack.complete(token.getSessionPresent());
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+                connack.completeExceptionally(e);
+            }
+        });
+    }
+
+    /**
+     * Discards a client that Paho keeps in a state refusing new connects, and makes a new one with the same id and
+     * the same {@link InboundQos2Persistence} (its QoS 2 store stays open: only Paho's part is closed and reopened).
+     * Called with the client lock held.
+     */
+    private void replaceClient(MqttException refusal) throws MqttException {
+        MqttAsyncClient old = client;
+        log.warn("Paho client '{}' refused a new connect ({}, reason code {}); replacing it with a new client with"
+            + " the same id and persistence", settings.clientId(), refusal.getMessage(), refusal.getReasonCode());
+        try {
+            old.disconnectForcibly(0, 0, false);
+        } catch (MqttException | RuntimeException e) {
+            log.debug("Forced disconnect of the discarded client failed: {}", e.toString());
+        }
+        try {
+            old.close(true);
+        } catch (MqttException | RuntimeException e) {
+            log.debug("Close of the discarded client failed: {}", e.toString());
+        }
+        try {
+            // Releases the file lock if the discarded client still held Paho's persistence open.
+            persistence.close();
+        } catch (MqttException | RuntimeException e) {
+            log.trace("Persistence was not open: {}", e.toString());
+        }
+        failUnconfirmed(old, "the MQTT client was replaced after a failed reconnect");
+        client = newClient();
+    }
+
+    @Override
+    protected void abandonAttempt() {
+        synchronized (clientLock) {
+            try {
+                client.disconnectForcibly(0, 0, false);
+            } catch (MqttException | RuntimeException e) {
+                log.debug("Forced disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+            }
+        }
     }
 
     @Override
@@ -114,7 +195,7 @@ public final class PahoV5Transport extends AbstractPahoTransport {
                     }
                     MqttMessage m = r.publish().getMessage();
                     InboundMessage message = new InboundMessage(r.publish().getTopicName(), m.getPayload(), 2,
-                        m.isRetained(), true, r.publish().getMessageId(), 1, fromPaho(m.getProperties()));
+                        m.isRetained(), true, r.publish().getMessageId(), 0, fromPaho(m.getProperties()));
                     pendingQos2.put(message, r.key());
                     listener.messageArrived(message);
                 }
@@ -158,7 +239,10 @@ public final class PahoV5Transport extends AbstractPahoTransport {
             return;
         }
         persistence.release(key);
-        inboundState.forget(message.messageId());
+        if (message.connectionEpoch() == currentEpoch()) {
+            // Only then is the packet id still the one in the current client's inbound state.
+            inboundState.forget(message.messageId());
+        }
     }
 
     @Override
@@ -171,8 +255,10 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         CompletableFuture<Void> future = new CompletableFuture<>();
         MqttMessage m = new MqttMessage(message.payload(), message.qos(), message.retained(),
             toPaho(message.properties()));
+        MqttAsyncClient c = client;
+        trackUnconfirmed(future, c, message);
         try {
-            client.publish(message.topic(), m, null, new MqttActionListener() {
+            c.publish(message.topic(), m, null, new MqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
                     int[] codes = token.getReasonCodes();
@@ -220,25 +306,36 @@ public final class PahoV5Transport extends AbstractPahoTransport {
 
     @Override
     protected void disconnectAndClose() {
-        try {
-            if (client.isConnected()) {
-                client.disconnect(QUIESCE_MS).waitForCompletion(QUIESCE_MS + settings.connectTimeout().toMillis());
-            }
-        } catch (MqttException e) {
-            log.debug("Disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+        synchronized (clientLock) {
+            MqttAsyncClient c = client;
             try {
-                client.disconnectForcibly(0, QUIESCE_MS, false);
-            } catch (MqttException ignored) {
-                // the connection is gone either way
+                if (c.isConnected()) {
+                    c.disconnect(QUIESCE_MS).waitForCompletion(QUIESCE_MS + settings.connectTimeout().toMillis());
+                } else {
+                    c.disconnectForcibly(0, 0, false); // ends a connect in progress at once
+                }
+            } catch (MqttException e) {
+                log.debug("Disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+                try {
+                    c.disconnectForcibly(0, QUIESCE_MS, false);
+                } catch (MqttException ignored) {
+                    // the connection is gone either way
+                }
             }
-        }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            log.debug("Close of client '{}' failed: {}", settings.clientId(), e.toString());
+            try {
+                c.close(true);
+            } catch (MqttException e) {
+                log.debug("Close of client '{}' failed: {}", settings.clientId(), e.toString());
+            }
+            failUnconfirmed(c, "the transport was closed");
         }
         pendingQos2.clear();
         persistence.closeStore();
+    }
+
+    @Override
+    Object pahoClient() {
+        return client;
     }
 
     @Override
@@ -281,9 +378,19 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         return out;
     }
 
+    /** Callbacks of one client; a discarded client can neither deliver messages nor start a reconnect. */
     private final class Callback implements MqttCallback {
+        private final MqttAsyncClient owner;
+
+        Callback(MqttAsyncClient owner) {
+            this.owner = owner;
+        }
+
         @Override
         public void disconnected(MqttDisconnectResponse response) {
+            if (owner != client) {
+                return;
+            }
             onConnectionLost(response.getException() != null ? response.getException()
                 : new MqttTransportException("disconnected by the broker: reason code 0x"
                     + Integer.toHexString(response.getReturnCode()) + " " + response.getReasonString()));
@@ -298,6 +405,15 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         public void messageArrived(String topic, MqttMessage m) throws InterruptedException {
             long epoch = currentEpoch();
             String storeKey = m.getQos() == 2 ? persistence.claim(m) : null;
+            if (owner != client) {
+                if (storeKey != null) {
+                    log.warn("A QoS 2 message on '{}' reached a discarded client of '{}'; it stays in the QoS 2 store"
+                        + " and is delivered when the transport is next created", topic, settings.clientId());
+                } else {
+                    log.debug("Dropping a message on '{}' from a discarded client: the broker redelivers it", topic);
+                }
+                return;
+            }
             recoveredDelivered.await();
             InboundMessage message = new InboundMessage(topic, m.getPayload(), m.getQos(), m.isRetained(),
                 m.isDuplicate(), m.getId(), epoch, fromPaho(m.getProperties()));

@@ -19,8 +19,19 @@ final class TransportTestSupport {
 
     static MqttConnectionSettings settings(MqttVersion version, String uri, String clientId, Path persistence,
                                            String user, String password, SslSettings ssl) {
+        return settings(version, uri, clientId, persistence, user, password, ssl, Duration.ofSeconds(5));
+    }
+
+    static MqttConnectionSettings settings(MqttVersion version, String uri, String clientId, Path persistence,
+                                           Duration connectTimeout) {
+        return settings(version, uri, clientId, persistence, null, null, null, connectTimeout);
+    }
+
+    private static MqttConnectionSettings settings(MqttVersion version, String uri, String clientId,
+                                                   Path persistence, String user, String password, SslSettings ssl,
+                                                   Duration connectTimeout) {
         return new MqttConnectionSettings(version, List.of(uri), clientId, user,
-            password == null ? null : password.toCharArray(), ssl, Duration.ofSeconds(30), Duration.ofSeconds(5),
+            password == null ? null : password.toCharArray(), ssl, Duration.ofSeconds(30), connectTimeout,
             Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofHours(1), 100, persistence);
     }
 
