@@ -4,6 +4,7 @@ import io.mqttbridge.testkit.mqtt.BrokerConfig;
 import io.mqttbridge.testkit.mqtt.MqttBroker;
 import io.mqttbridge.testkit.tls.TlsMaterial;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -135,6 +136,7 @@ class SourceTlsAndAuthIT extends SourceItBase {
         }
         PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(keyInfo);
         OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+            .setProvider(new BouncyCastleProvider()) // the JDK has no "AES/CBC/PKCS7Padding" that BC asks for
             .setPassword(material.password().toCharArray()).build();
         StringWriter encryptedKey = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(encryptedKey)) {
