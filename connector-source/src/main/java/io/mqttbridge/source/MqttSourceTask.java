@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -61,6 +62,7 @@ public class MqttSourceTask extends SourceTask {
     private MqttRecordMapper mapper;
     private DeadLetterRouter deadLetters;
     private volatile MqttTransport transport;
+    private volatile CompletableFuture<List<Integer>> subscription;
 
     public MqttSourceTask() {
         this(MqttTransports::create, Clock.systemUTC());
@@ -104,22 +106,51 @@ public class MqttSourceTask extends SourceTask {
         transport = created;
         try {
             created.connect();
-        } catch (MqttTransportException | RuntimeException e) {
+        } catch (MqttTransportException e) {
+            created.close();
+            throw new ConnectException(e.getMessage(), e); // names URI, client id and cause already
+        } catch (RuntimeException e) {
             created.close();
             throw new ConnectException("Cannot connect to MQTT broker " + settings.serverUris() + " as client id '"
                 + clientId + "': " + e.getMessage(), e);
         }
-        List<Subscription> subscriptions = config.topics().stream()
-            .map(filter -> new Subscription(filter, config.qos())).toList();
-        try {
-            List<Integer> granted = created.subscribe(subscriptions);
-            log.info("MQTT source task {} connected as '{}' to {}, subscribed {} (granted QoS {})",
-                config.taskId(), clientId, settings.serverUris(), config.topics(), granted);
-        } catch (MqttTransportException e) {
-            created.close();
-            throw new ConnectException("MQTT broker refused subscription to " + config.topics() + " for client id '"
-                + clientId + "': " + e.getMessage(), e);
+        subscription = subscribeInBackground(created, config.topics().stream()
+            .map(filter -> new Subscription(filter, config.qos())).toList(), settings);
+    }
+
+    /**
+     * Subscribes off the task thread. A resumed persistent session makes the broker send its queued messages right
+     * after CONNACK, before it answers SUBSCRIBE; they fill the ack tracker, whose backpressure blocks Paho's
+     * reader, and only {@link #poll()} and {@link #commitRecord} drain it. Waiting for SUBACK in {@link #start}
+     * would keep poll from ever running: a deadlock. {@link #poll()} reports a refused subscription instead.
+     */
+    private CompletableFuture<List<Integer>> subscribeInBackground(MqttTransport target, List<Subscription> subs,
+                                                                  MqttConnectionSettings settings) {
+        CompletableFuture<List<Integer>> result = new CompletableFuture<>();
+        Thread subscriber = new Thread(() -> {
+            try {
+                List<Integer> granted = target.subscribe(subs);
+                log.info("MQTT source task {} connected as '{}' to {}, subscribed {} (granted QoS {})",
+                    config.taskId(), clientId, settings.serverUris(), config.topics(), granted);
+                result.complete(granted);
+            } catch (MqttTransportException | RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, "mqtt-subscribe-" + clientId);
+        subscriber.setDaemon(true);
+        subscriber.start();
+        return result;
+    }
+
+    /** Fails the task (through poll) if the broker refused the subscriptions. */
+    private void checkSubscription() {
+        CompletableFuture<List<Integer>> current = subscription;
+        if (current == null || !current.isCompletedExceptionally() || stopping) {
+            return;
         }
+        Throwable cause = current.handle((granted, error) -> error).join();
+        throw new ConnectException("MQTT subscription to " + config.topics() + " failed for client id '"
+            + clientId + "': " + cause.getMessage(), cause);
     }
 
     /** Continues the sequence from the last offset Connect stored, so sequences stay unique across restarts. */
@@ -134,6 +165,7 @@ public class MqttSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
+        checkSubscription();
         Arrival first = arrivals.poll(POLL_WAIT_MS, TimeUnit.MILLISECONDS);
         if (first == null || stopping) {
             return null;

@@ -11,6 +11,7 @@ import io.mqttbridge.core.transport.Subscription;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 
 /** An in-memory {@link MqttTransport} for unit tests of the task's logic; real brokers are tested in ITs. */
 final class FakeTransport implements MqttTransport {
@@ -20,6 +21,9 @@ final class FakeTransport implements MqttTransport {
     final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
     final List<Integer> ackedIds = new CopyOnWriteArrayList<>();
     volatile MqttTransportException connectFailure;
+    volatile MqttTransportException subscribeFailure;
+    /** When set, subscribe() waits for it, as a broker that answers SUBSCRIBE late (or never) would make it. */
+    volatile CountDownLatch subscribeGate;
     volatile boolean closed;
 
     FakeTransport(MqttConnectionSettings settings, MqttTransportListener listener) {
@@ -46,7 +50,19 @@ final class FakeTransport implements MqttTransport {
     }
 
     @Override
-    public List<Integer> subscribe(List<Subscription> subs) {
+    public List<Integer> subscribe(List<Subscription> subs) throws MqttTransportException {
+        CountDownLatch gate = subscribeGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new MqttTransportException("interrupted while waiting for SUBACK", e);
+            }
+        }
+        if (subscribeFailure != null) {
+            throw subscribeFailure;
+        }
         subscriptions.addAll(subs);
         return subs.stream().map(Subscription::qos).toList();
     }

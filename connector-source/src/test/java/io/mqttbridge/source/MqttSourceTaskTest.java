@@ -24,6 +24,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.awaitility.Awaitility.await;
@@ -83,14 +84,81 @@ class MqttSourceTaskTest {
         FakeTransport fake = transport.get();
         assertEquals("plant-source-0", fake.settings.clientId());
         assertEquals(50, fake.settings.maxInflight());
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.subscriptions.size() == 2);
         assertEquals(List.of(new Subscription("$share/g/a/+", 2), new Subscription("b/#", 2)), fake.subscriptions);
+    }
+
+    /**
+     * A resumed persistent session: the broker sends queued messages before it answers SUBSCRIBE, more than the
+     * in-flight window holds. start() must return without waiting for SUBACK so poll() can drain them.
+     */
+    @Test
+    void aResumedSessionFloodingBeforeSubackDoesNotDeadlockStart() {
+        CountDownLatch suback = new CountDownLatch(1);
+        MqttSourceTask resuming = new MqttSourceTask((settings, listener) -> {
+            FakeTransport fake = new FakeTransport(settings, listener);
+            fake.subscribeGate = suback;
+            transport.set(fake);
+            return fake;
+        }, Clock.systemUTC());
+        try {
+            resuming.start(taskProps(MqttConnectionConfig.MAX_INFLIGHT_CONFIG, "2"));
+            FakeTransport fake = transport.get();
+            Thread callback = fake.deliverAsync(message(1, "{}"), message(2, "{}"), message(3, "{}"),
+                message(4, "{}"));
+            List<SourceRecord> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                List<SourceRecord> batch = resuming.poll();
+                if (batch != null) {
+                    batch.forEach(r -> resuming.commitRecord(r, null));
+                    records.addAll(batch);
+                }
+                return records.size() == 4;
+            });
+            assertEquals(List.of(1, 2, 3, 4), fake.ackedIds);
+            assertTrue(fake.subscriptions.isEmpty(), "all of it flowed while SUBACK was still outstanding");
+            await().atMost(Duration.ofSeconds(10)).until(() -> !callback.isAlive());
+            suback.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> fake.subscriptions.size() == 1);
+        } finally {
+            suback.countDown();
+            resuming.stop();
+        }
+    }
+
+    @Test
+    void aRefusedSubscriptionFailsTheTaskOnPollNamingTheFilter() {
+        MqttSourceTask refused = new MqttSourceTask((settings, listener) -> {
+            FakeTransport fake = new FakeTransport(settings, listener);
+            fake.subscribeFailure = new MqttTransportException(
+                "The broker refused the subscription to 'a/#': not authorized (reason code 0x87)");
+            transport.set(fake);
+            return fake;
+        }, Clock.systemUTC());
+        try {
+            refused.start(taskProps(MqttSourceConfig.TOPICS_CONFIG, "a/#"));
+            ConnectException e = await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(x -> false)
+                .until(() -> {
+                    try {
+                        refused.poll();
+                        return null;
+                    } catch (ConnectException thrown) {
+                        return thrown;
+                    }
+                }, x -> x != null);
+            assertTrue(e.getMessage().contains("'a/#': not authorized (reason code 0x87)"), e.getMessage());
+            assertTrue(e.getMessage().contains("plant-source-0"), e.getMessage());
+        } finally {
+            refused.stop();
+        }
     }
 
     @Test
     void aFailedFirstConnectFailsTheTaskNamingTheCause() {
         MqttSourceTask failing = new MqttSourceTask((settings, listener) -> {
             FakeTransport fake = new FakeTransport(settings, listener);
-            fake.connectFailure = new MqttTransportException("not authorized (CONNACK reason 0x87)");
+            fake.connectFailure = new MqttTransportException("Cannot connect to tcp://127.0.0.1:1883 as client "
+                + "'plant-source-0': not authorized (CONNACK reason 0x87)");
             transport.set(fake);
             return fake;
         }, Clock.systemUTC());

@@ -4,21 +4,53 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
  * Starts test brokers: a Mosquitto process when its binary is found (environment variable {@code MOSQUITTO_BIN},
- * then {@code mosquitto} on the {@code PATH}, then {@code /usr/sbin/mosquitto}), else the embedded broker.
+ * then {@code mosquitto} on the {@code PATH}, then {@code /usr/sbin/mosquitto}), else the embedded HiveMQ CE broker
+ * ({@link EmbeddedHiveMqBroker}), so that {@code mvn verify} passes on a machine with neither Mosquitto nor Docker.
+ *
+ * <p>{@value #BROKER_SELECTOR} forces one kind, as a system property ({@code -DMQTT_TEST_BROKER=embedded}, which
+ * wins) or an environment variable: {@code embedded} always uses the embedded broker (CI uses it to test the
+ * fallback), {@code mosquitto} fails when no binary is found instead of falling back. Unset, empty or {@code auto}
+ * means the choice above.
  */
 public final class MqttBrokers {
+
+  /** Name of the system property and environment variable that force a broker kind. */
+  public static final String BROKER_SELECTOR = "MQTT_TEST_BROKER";
 
   private MqttBrokers() {
   }
 
-  /** A Mosquitto process when the binary exists, else the embedded broker; started and listening. */
+  /**
+   * The broker {@value #BROKER_SELECTOR} asks for; without it a Mosquitto process when the binary exists, else the
+   * embedded broker. Started and listening.
+   */
   public static MqttBroker start(BrokerConfig config) {
-    Optional<Path> mosquitto = mosquittoBinary();
-    return mosquitto.isPresent() ? MosquittoBroker.start(mosquitto.get(), config) : startEmbedded(config);
+    String forced = selectedKind();
+    switch (forced) {
+      case "embedded":
+        return startEmbedded(config);
+      case "mosquitto":
+        return startMosquitto(config);
+      case "auto":
+        Optional<Path> mosquitto = mosquittoBinary();
+        return mosquitto.isPresent() ? MosquittoBroker.start(mosquitto.get(), config) : startEmbedded(config);
+      default:
+        throw new IllegalArgumentException(BROKER_SELECTOR + " must be embedded, mosquitto or auto, was: " + forced);
+    }
+  }
+
+  /** {@code embedded}, {@code mosquitto} or {@code auto}, from {@value #BROKER_SELECTOR} (property, then env). */
+  static String selectedKind() {
+    String value = System.getProperty(BROKER_SELECTOR);
+    if (value == null || value.isBlank()) {
+      value = System.getenv(BROKER_SELECTOR);
+    }
+    return value == null || value.isBlank() ? "auto" : value.trim().toLowerCase(Locale.ROOT);
   }
 
   /** A Mosquitto process; fails when no binary is found. */
@@ -28,12 +60,12 @@ public final class MqttBrokers {
     return MosquittoBroker.start(binary, config);
   }
 
-  /** The embedded broker, whether or not Mosquitto is installed. */
-  public static MqttBroker startEmbedded(BrokerConfig config) {
+  /** The embedded HiveMQ CE broker, whether or not Mosquitto is installed. */
+  public static EmbeddedHiveMqBroker startEmbedded(BrokerConfig config) {
     return EmbeddedHiveMqBroker.start(config);
   }
 
-  /** The Mosquitto binary that {@link #start(BrokerConfig)} would use. */
+  /** The Mosquitto binary that {@link #start(BrokerConfig)} would use, unless {@value #BROKER_SELECTOR} forbids. */
   public static Optional<Path> mosquittoBinary() {
     return findExecutable("MOSQUITTO_BIN", "mosquitto", List.of(Path.of("/usr/sbin/mosquitto")));
   }
