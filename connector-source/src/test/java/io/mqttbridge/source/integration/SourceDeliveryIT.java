@@ -1,7 +1,7 @@
 package io.mqttbridge.source.integration;
 
-import io.mqttbridge.source.integration.fixture.BrokerConfig;
-import io.mqttbridge.source.integration.fixture.MqttBroker;
+import io.mqttbridge.testkit.mqtt.BrokerConfig;
+import io.mqttbridge.testkit.mqtt.MqttBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -44,7 +44,7 @@ class SourceDeliveryIT extends SourceItBase {
         String mqttTopic = "sensors/" + suffix + "/temp";
         publish(broker.tcpUri(), mqttTopic, qos, 0, count);
 
-        awaitAllSequences(kafkaTopic, count, name);
+        awaitAllSequences(name, kafkaTopic, count);
         List<ConsumerRecord<byte[], byte[]>> records = connect.consume(kafkaTopic, count, DELIVERY_TIMEOUT);
         ConsumerRecord<byte[], byte[]> first = records.get(0);
         assertEquals(mqttTopic, key(first), "record key is the MQTT topic");
@@ -72,7 +72,7 @@ class SourceDeliveryIT extends SourceItBase {
 
         for (String line : lines) {
             String kafkaTopic = "plant." + line;
-            awaitAllSequences(kafkaTopic, perLine, "wildcard " + kafkaTopic);
+            awaitAllSequences("wildcard", kafkaTopic, perLine);
             List<ConsumerRecord<byte[], byte[]>> records =
                 connect.consumeUntilQuiet(kafkaTopic, Duration.ofSeconds(1), DELIVERY_TIMEOUT);
             assertEquals(perLine, records.size(), "only " + line + "'s telemetry in " + kafkaTopic);
@@ -136,12 +136,12 @@ class SourceDeliveryIT extends SourceItBase {
 
         int count = 1000;
         publish(broker.tcpUri(), "fleet/truck-1/position", 1, 0, count);
-        awaitAllSequences(kafkaTopic, count, name);
+        awaitAllSequences(name, kafkaTopic, count);
 
         // Each task is one MQTT session with its own client id, which names its source partition; its offset is
         // the sequence number of the last message it produced (from 0). Both produced some, together all.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Map<String, Long> perClient = connect.sourceOffsets(name).entrySet().stream()
+            Map<String, Long> perClient = sourceOffsets(name).entrySet().stream()
                 .collect(Collectors.toMap(e -> String.valueOf(e.getKey().get("mqtt.client.id")),
                     e -> ((Number) e.getValue().get("sequence")).longValue() + 1));
             System.out.println("[shared] messages per task client: " + perClient);

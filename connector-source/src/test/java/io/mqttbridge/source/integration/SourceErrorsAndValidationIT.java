@@ -2,9 +2,9 @@ package io.mqttbridge.source.integration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mqttbridge.source.integration.fixture.BrokerConfig;
-import io.mqttbridge.source.integration.fixture.MqttBroker;
-import io.mqttbridge.source.integration.fixture.SequenceCheck;
+import io.mqttbridge.testkit.mqtt.BrokerConfig;
+import io.mqttbridge.testkit.mqtt.MqttBroker;
+import io.mqttbridge.testkit.mqtt.SequenceCheck;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -70,7 +70,7 @@ class SourceErrorsAndValidationIT extends SourceItBase {
         }
 
         // Good ones: Structs through JsonConverter with schemas ({"schema":..., "payload":{"seq":N,...}}).
-        awaitAllSequences(kafkaTopic, 200, "dlq good");
+        awaitAllSequences(name, kafkaTopic, 200);
         List<ConsumerRecord<byte[], byte[]>> good = connect.consumeUntilQuiet(kafkaTopic, Duration.ofSeconds(1),
             DELIVERY_TIMEOUT);
         JsonNode envelope = JSON.readTree(good.get(0).value());
@@ -117,8 +117,8 @@ class SourceErrorsAndValidationIT extends SourceItBase {
         System.out.println("[no-dlq] " + trace.lines().findFirst().orElse(""));
         assertTrue(trace.contains("meters/m7/reading"), "trace names the MQTT topic: " + trace);
         assertTrue(trace.contains("errors.deadletterqueue.topic.name"), "trace says what to set: " + trace);
-        SequenceCheck check = SequenceCheck.of(5, connect.consume(name, 5, DELIVERY_TIMEOUT).stream()
-            .map(r -> seqOf(r.value())).toList());
+        SequenceCheck check = SequenceCheck.expecting(0, 5);
+        connect.consume(name, 5, DELIVERY_TIMEOUT).forEach(r -> check.record(seqOf(r.value())));
         assertTrue(check.missing().isEmpty(), "good messages before the bad one arrived: " + check.report());
     }
 
@@ -141,11 +141,11 @@ class SourceErrorsAndValidationIT extends SourceItBase {
         Map<String, String> config = new HashMap<>(SourceConnectorProps.of("tcp://127.0.0.1:1883",
             "plant/+/telemetry", "plant.${1}").build());
         config.put("name", "validate-me");
-        assertTrue(connect.validate(SourceConnectorProps.CONNECTOR_CLASS, config).isEmpty(),
-            "the base configuration is valid: " + connect.validate(SourceConnectorProps.CONNECTOR_CLASS, config));
+        Map<String, List<String>> baseErrors = validationErrors(SourceConnectorProps.CONNECTOR_CLASS, config);
+        assertTrue(baseErrors.isEmpty(), "the base configuration is valid: " + baseErrors);
 
         config.put(key, value);
-        Map<String, List<String>> errors = connect.validate(SourceConnectorProps.CONNECTOR_CLASS, config);
+        Map<String, List<String>> errors = validationErrors(SourceConnectorProps.CONNECTOR_CLASS, config);
         System.out.println("[validate] " + key + "=" + value + " -> " + errors);
         assertEquals(List.of(key), List.copyOf(errors.keySet()), "errors only on " + key + ": " + errors);
         String message = String.join(" ", errors.get(key));

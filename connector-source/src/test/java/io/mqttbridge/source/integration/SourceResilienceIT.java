@@ -1,9 +1,9 @@
 package io.mqttbridge.source.integration;
 
-import io.mqttbridge.source.integration.fixture.BrokerConfig;
-import io.mqttbridge.source.integration.fixture.MqttBroker;
-import io.mqttbridge.source.integration.fixture.SequenceCheck;
-import io.mqttbridge.source.integration.fixture.SequencePublisher;
+import io.mqttbridge.testkit.mqtt.BrokerConfig;
+import io.mqttbridge.testkit.mqtt.MqttBroker;
+import io.mqttbridge.testkit.mqtt.SequenceCheck;
+import io.mqttbridge.testkit.mqtt.SequencePublisher;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,7 +54,7 @@ class SourceResilienceIT extends SourceItBase {
     void connectorAndTasksRestartedThroughRest(int qos, @TempDir Path dir) throws Exception {
         midStream("restart-q" + qos, qos, dir, false, (broker, name) -> {
             connect.restartConnector(name);
-            connect.awaitRunning(name, 1, START_TIMEOUT);
+            awaitRunning(name, 1);
         });
     }
 
@@ -63,7 +63,7 @@ class SourceResilienceIT extends SourceItBase {
     void workerRestarted(int qos, @TempDir Path dir) throws Exception {
         midStream("worker-q" + qos, qos, dir, false, (broker, name) -> {
             connect.restartWorker();
-            connect.awaitRunning(name, 1, START_TIMEOUT);
+            awaitRunning(name, 1);
         });
     }
 
@@ -83,34 +83,40 @@ class SourceResilienceIT extends SourceItBase {
                 .clientId(name)
                 .persistenceDir(dir.resolve(name)).build(), 1);
 
-            SequencePublisher publisher = new SequencePublisher(broker.tcpUri(), "line/" + name + "/counter", qos,
-                "publisher-" + name);
+            String mqttTopic = "line/" + name + "/counter";
             int total = count;
             int firstPart = quietBrokerWhenDisrupted ? count / 2 : count;
+            // The broker takes 10 unacknowledged messages per client, so the publisher keeps no more in flight.
+            SequencePublisher publisher = publisher(broker.tcpUri(), "publisher-" + name, 10);
             CompletableFuture<Void> publishing = CompletableFuture.runAsync(
-                () -> publisher.publish(0, firstPart, Duration.ofMinutes(3)));
-            if (quietBrokerWhenDisrupted) {
-                publishing.get(3, TimeUnit.MINUTES);
-            }
+                () -> publisher.publish(0, firstPart, qos, mqttTopic));
+            try {
+                if (quietBrokerWhenDisrupted) {
+                    publishing.get(3, TimeUnit.MINUTES);
+                }
 
-            int inKafka = connect.consume(name, Math.max(1, count / 20), DELIVERY_TIMEOUT).size();
-            if (inKafka >= firstPart) {
-                System.out.println("[" + name + "] stream already complete (" + inKafka + " records) before the "
-                    + "disruption; starting over with " + count * 2 + " messages");
+                int inKafka = connect.consume(name, Math.max(1, count / 20), DELIVERY_TIMEOUT).size();
+                if (inKafka >= firstPart) {
+                    System.out.println("[" + name + "] stream already complete (" + inKafka + " records) before the "
+                        + "disruption; starting over with " + count * 2 + " messages");
+                    publishing.get(3, TimeUnit.MINUTES);
+                    publisher.publish(firstPart, total - firstPart, qos, mqttTopic);
+                    continue;
+                }
+                System.out.println("[" + name + "] disrupting with " + inKafka + " of " + count + " records in Kafka, "
+                    + publisher.acknowledged() + " acknowledged to the publisher");
+                disruption.apply(broker, name);
                 publishing.get(3, TimeUnit.MINUTES);
-                publisher.publish(firstPart, total, Duration.ofMinutes(3));
-                continue;
+            } finally {
+                publishing.cancel(false);
+                publisher.close();
             }
-            System.out.println("[" + name + "] disrupting with " + inKafka + " of " + count + " records in Kafka, "
-                + publisher.acked() + " acknowledged to the publisher");
-            disruption.apply(broker, name);
-
-            publishing.get(3, TimeUnit.MINUTES);
             if (firstPart < total) {
-                publisher.publish(firstPart, total, Duration.ofMinutes(3));
+                // A clean-session publisher does not survive a killed broker: the second half gets a new one.
+                publish(broker.tcpUri(), mqttTopic, qos, firstPart, total - firstPart);
             }
-            System.out.println("[" + name + "] publisher done, reconnected " + publisher.reconnects() + " time(s)");
-            SequenceCheck check = awaitAllSequences(name, count, name);
+            System.out.println("[" + name + "] publisher done");
+            SequenceCheck check = awaitAllSequences(name, name, count);
             assertTrue(check.missing().isEmpty(), check.report());
             return;
         }

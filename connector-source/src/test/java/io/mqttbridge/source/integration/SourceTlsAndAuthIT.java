@@ -1,15 +1,26 @@
 package io.mqttbridge.source.integration;
 
-import io.mqttbridge.source.integration.fixture.BrokerConfig;
-import io.mqttbridge.source.integration.fixture.MqttBroker;
-import io.mqttbridge.source.integration.fixture.TlsMaterial;
+import io.mqttbridge.testkit.mqtt.BrokerConfig;
+import io.mqttbridge.testkit.mqtt.MqttBroker;
+import io.mqttbridge.testkit.tls.TlsMaterial;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.operator.OutputEncryptor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -28,7 +39,7 @@ class SourceTlsAndAuthIT extends SourceItBase {
     private TlsMaterial otherCa;
 
     @BeforeAll
-    void generateTlsMaterial(@TempDir Path dir) throws Exception {
+    void generateTlsMaterial(@TempDir Path dir) {
         tls = TlsMaterial.generate(dir.resolve("tls"));
         otherCa = TlsMaterial.generate(dir.resolve("other"));
     }
@@ -53,7 +64,7 @@ class SourceTlsAndAuthIT extends SourceItBase {
             .persistenceDir(dir);
         trustStore(props, "PKCS12", tls);
         if ("PEM".equals(type)) {
-            props.put("mqtt.ssl.keystore.location", tls.clientKeystorePem().toString())
+            props.put("mqtt.ssl.keystore.location", encryptedClientKeystorePem(tls, dir).toString())
                 .put("mqtt.ssl.keystore.type", "PEM")
                 .put("mqtt.ssl.key.password", tls.password());
         } else {
@@ -94,7 +105,7 @@ class SourceTlsAndAuthIT extends SourceItBase {
         assertTrue(trace.contains("mqtt.ssl.truststore.location"), trace);
     }
 
-    private static void trustStore(SourceConnectorProps props, String type, TlsMaterial material) throws Exception {
+    private static void trustStore(SourceConnectorProps props, String type, TlsMaterial material) {
         if ("PEM".equals(type)) {
             props.put("mqtt.ssl.truststore.location", material.caCertPem().toString())
                 .put("mqtt.ssl.truststore.type", "PEM");
@@ -110,7 +121,32 @@ class SourceTlsAndAuthIT extends SourceItBase {
         runConnector(name, props.build(), 1);
         int count = 100;
         publish(broker.tcpUri(), "secure/" + name, 1, 0, count);
-        awaitAllSequences(name, count, name);
+        awaitAllSequences(name, name, count);
+    }
+
+    /**
+     * The client certificate, the CA and the client key as an {@code ENCRYPTED PRIVATE KEY} (PKCS#8, AES-256-CBC,
+     * opened by {@code mqtt.ssl.key.password}) in one PEM file, as operators get it from {@code openssl pkcs8
+     * -topk8}. The testkit's {@code clientKeystorePem()} holds the key unencrypted.
+     */
+    private static Path encryptedClientKeystorePem(TlsMaterial material, Path dir) throws Exception {
+        PrivateKeyInfo keyInfo;
+        try (PEMParser parser = new PEMParser(Files.newBufferedReader(material.clientKeyPem()))) {
+            keyInfo = (PrivateKeyInfo) parser.readObject();
+        }
+        PrivateKey key = new JcaPEMKeyConverter().getPrivateKey(keyInfo);
+        OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+            .setProvider(new BouncyCastleProvider()) // the JDK has no "AES/CBC/PKCS7Padding" that BC asks for
+            .setPassword(material.password().toCharArray()).build();
+        StringWriter encryptedKey = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(encryptedKey)) {
+            writer.writeObject(new JcaPKCS8Generator(key, encryptor));
+        }
+        assertTrue(encryptedKey.toString().contains("ENCRYPTED PRIVATE KEY"), encryptedKey::toString);
+        Path file = dir.resolve("client-encrypted-key.pem");
+        Files.writeString(file, Files.readString(material.clientCertPem()) + Files.readString(material.caCertPem())
+            + encryptedKey);
+        return file;
     }
 
     private static String firstLines(String trace) {
