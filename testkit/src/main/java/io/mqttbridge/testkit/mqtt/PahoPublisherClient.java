@@ -8,9 +8,6 @@ interface PahoPublisherClient {
   /** Completes when the broker acknowledged the message (QoS 0: when written), exceptionally on failure. */
   CompletableFuture<Void> publish(String topic, byte[] payload, int qos, boolean retained);
 
-  /** Whether a failed publish may be sent again: the connection was lost and the client reconnects by itself. */
-  boolean isRetriable(Throwable error);
-
   boolean isConnected();
 
   void close();

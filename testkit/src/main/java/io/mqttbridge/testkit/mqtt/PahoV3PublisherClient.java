@@ -4,32 +4,25 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttClientPersistence;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
 
 /** Paho MQTT 3.1.1 implementation of {@link PahoPublisherClient}. */
 final class PahoV3PublisherClient implements PahoPublisherClient {
 
   private final MqttAsyncClient client;
-  private final boolean durable;
   private final Object ackSignal = new Object();
 
   PahoV3PublisherClient(SequencePublisher.Builder config) {
-    durable = config.durableDir != null;
     try {
-      MqttClientPersistence persistence = durable
-          ? new MqttDefaultFilePersistence(config.durableDir.toString()) : new MemoryPersistence();
-      client = new MqttAsyncClient(config.serverUri, config.clientId, persistence);
+      client = new MqttAsyncClient(config.serverUri, config.clientId, new MemoryPersistence());
       MqttConnectOptions options = new MqttConnectOptions();
       options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-      options.setCleanSession(!durable);
+      options.setCleanSession(true);
       options.setConnectionTimeout(10);
-      options.setAutomaticReconnect(durable);
-      options.setMaxReconnectDelay(2000);
+      options.setAutomaticReconnect(false);
       options.setMaxInflight(Math.max(10, config.maxInflight));
       if (config.userName != null) {
         options.setUserName(config.userName);
@@ -94,15 +87,6 @@ final class PahoV3PublisherClient implements PahoPublisherClient {
     }
   }
 
-  @Override
-  public boolean isRetriable(Throwable error) {
-    if (!durable || !(error instanceof MqttException)) {
-      return false;
-    }
-    int code = ((MqttException) error).getReasonCode();
-    // connection lost, not connected, disconnecting, timed out: the automatic reconnect brings the client back
-    return code == 32109 || code == 32104 || code == 32102 || code == 32000;
-  }
 
   @Override
   public boolean isConnected() {

@@ -4,10 +4,8 @@ import java.util.concurrent.CompletableFuture;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
-import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 
@@ -15,21 +13,16 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 final class PahoV5PublisherClient implements PahoPublisherClient {
 
   private final MqttAsyncClient client;
-  private final boolean durable;
   private final Object ackSignal = new Object();
 
   PahoV5PublisherClient(SequencePublisher.Builder config) {
-    durable = config.durableDir != null;
     try {
-      MqttClientPersistence persistence = durable
-          ? new MqttDefaultFilePersistence(config.durableDir.toString()) : new MemoryPersistence();
-      client = new MqttAsyncClient(config.serverUri, config.clientId, persistence);
+      client = new MqttAsyncClient(config.serverUri, config.clientId, new MemoryPersistence());
       MqttConnectionOptions options = new MqttConnectionOptions();
-      options.setCleanStart(!durable);
-      options.setSessionExpiryInterval(durable ? 3600L : 0L);
+      options.setCleanStart(true);
+      options.setSessionExpiryInterval(0L);
       options.setConnectionTimeout(10);
-      options.setAutomaticReconnect(durable);
-      options.setAutomaticReconnectDelay(1, 2);
+      options.setAutomaticReconnect(false);
       if (config.userName != null) {
         options.setUserName(config.userName);
         options.setPassword(config.password);
@@ -91,15 +84,6 @@ final class PahoV5PublisherClient implements PahoPublisherClient {
     }
   }
 
-  @Override
-  public boolean isRetriable(Throwable error) {
-    if (!durable || !(error instanceof MqttException)) {
-      return false;
-    }
-    int code = ((MqttException) error).getReasonCode();
-    // connection lost, not connected, disconnecting, timed out: the automatic reconnect brings the client back
-    return code == 32109 || code == 32104 || code == 32102 || code == 32000;
-  }
 
   @Override
   public boolean isConnected() {
