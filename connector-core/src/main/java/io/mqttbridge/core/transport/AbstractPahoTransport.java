@@ -6,7 +6,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.SocketFactory;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +51,20 @@ abstract class AbstractPahoTransport implements MqttTransport {
     private final Map<CompletableFuture<Void>, Unconfirmed> unconfirmed = new ConcurrentHashMap<>();
     /** Guards {@link #closed} against scheduling on the executor. */
     private final Object stateLock = new Object();
+    /**
+     * Creates a file persistence directory before Paho opens it. Paho's own {@code mkdirs()} fails (reason code 0)
+     * when another task of the same connector creates the directory at the same moment, as tasks starting together
+     * on one worker do with a fresh {@code mqtt.persistence.dir}; {@link Files#createDirectories} does not.
+     */
+    static Path createPersistenceDirectory(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot create the MQTT persistence directory " + dir
+                + " (mqtt.persistence.dir): " + e, e);
+        }
+    }
+
     /** One connection attempt at a time; {@link #close()} never takes it, so it can abort an attempt. */
     private final Object attemptLock = new Object();
     private final AtomicLong reconnects = new AtomicLong();

@@ -69,8 +69,10 @@ final class InboundQos2Persistence implements MqttClientPersistence {
             paho = new MemoryPersistence();
             store = new MemoryPersistence();
         } else {
-            paho = new MqttDefaultFilePersistence(directory.toString());
-            store = new MqttDefaultFilePersistence(directory.resolve("inbound-qos2").toString());
+            paho = new MqttDefaultFilePersistence(
+                AbstractPahoTransport.createPersistenceDirectory(directory).toString());
+            store = new MqttDefaultFilePersistence(
+                AbstractPahoTransport.createPersistenceDirectory(directory.resolve("inbound-qos2")).toString());
         }
         store.open(clientId);
         List<Recovered> found = new ArrayList<>();

@@ -41,7 +41,7 @@ public final class PahoV3Transport extends AbstractPahoTransport {
         super(settings, listener);
         persistence = settings.persistenceDirectory() == null
             ? new MemoryPersistence()
-            : new MqttDefaultFilePersistence(settings.persistenceDirectory().toString());
+            : new MqttDefaultFilePersistence(createPersistenceDirectory(settings.persistenceDirectory()).toString());
         try {
             client = newClient();
         } catch (MqttException e) {
