@@ -1,6 +1,7 @@
 package io.mqttbridge.source.integration;
 
 import io.mqttbridge.testkit.mqtt.BrokerConfig;
+import io.mqttbridge.testkit.mqtt.MosquittoBroker;
 import io.mqttbridge.testkit.mqtt.MqttBroker;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.paho.mqttv5.client.MqttClient;
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Messages flow from Mosquitto to Kafka: QoS levels, both MQTT versions, topic mapping, headers, scale-out. */
 class SourceDeliveryIT extends SourceItBase {
@@ -137,6 +139,10 @@ class SourceDeliveryIT extends SourceItBase {
         int count = 1000;
         publish(broker.tcpUri(), "fleet/truck-1/position", 1, 0, count);
         awaitAllSequences(name, kafkaTopic, count);
+        // How a broker spreads a shared subscription is its own policy: Mosquitto round-robins, HiveMQ CE (the
+        // embedded fallback) gave this whole stream to one member here. Nothing was lost either way (above).
+        assumeTrue(broker instanceof MosquittoBroker,
+            "the spread across tasks is asserted on Mosquitto only; " + broker.kind() + " does not round-robin");
 
         // Each task is one MQTT session with its own client id, which names its source partition; its offset is
         // the sequence number of the last message it produced (from 0). Both produced some, together all.
