@@ -69,9 +69,4 @@ public final class DeadLetterRouter {
         throw new ConnectException(error.getMessage() + ". Set " + MqttSourceConfig.DLQ_TOPIC_CONFIG
             + " to send such messages to a dead-letter topic, or errors.tolerance=all to skip them.", error);
     }
-
-    /** Whether failed messages go to a dead-letter topic. */
-    public boolean hasDeadLetterTopic() {
-        return deadLetterTopic != null;
-    }
 }

@@ -2,8 +2,8 @@ package io.mqttbridge.testkit.mqtt;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,12 +56,12 @@ public final class SequencePublisher implements AutoCloseable {
       throw new IllegalArgumentException("qos must be 0, 1 or 2, was " + qos);
     }
     Semaphore window = new Semaphore(config.maxInflight);
-    Map<Integer, CompletableFuture<Void>> pending = new HashMap<>();
+    List<CompletableFuture<Void>> pending = new ArrayList<>(count);
     for (int seq = from; seq < from + count; seq++) {
       acquire(window, seq);
       // The stage whenComplete returns completes after the count: waiting on it, never on the publish itself,
       // means acknowledged() is up to date when publish() returns.
-      pending.put(seq, client.publish(topic, config.payload.apply(seq), qos, config.retained)
+      pending.add(client.publish(topic, config.payload.apply(seq), qos, config.retained)
           .whenComplete((ok, error) -> {
             window.release();
             if (error == null) {
@@ -69,7 +69,7 @@ public final class SequencePublisher implements AutoCloseable {
             }
           }));
     }
-    CompletableFuture<Void> all = CompletableFuture.allOf(pending.values().toArray(new CompletableFuture[0]));
+    CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(new CompletableFuture[0]));
     long lastProgress = System.nanoTime();
     long lastAcked = acked.get();
     while (!all.isDone()) {
