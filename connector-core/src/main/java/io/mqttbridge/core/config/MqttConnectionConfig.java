@@ -83,6 +83,8 @@ public final class MqttConnectionConfig {
         + "acknowledged (1..65535). For a source task this is the backpressure window: it stops reading when this "
         + "many messages wait for Kafka. Sent as the MQTT 5 receive maximum; also the outbound in-flight window. "
         + "Brokers may cap it (Mosquitto's max_inflight_messages).";
+    public static final String MAX_INFLIGHT_PUBLISHER_DOC = "How many QoS 1/2 publishes may await the broker's "
+        + "acknowledgement at once (1..65535): the publish window. An MQTT 5 broker's receive maximum lowers it.";
 
     public static final String PERSISTENCE_DIR_CONFIG = "mqtt.persistence.dir";
     public static final String PERSISTENCE_DIR_DEFAULT =
@@ -135,8 +137,21 @@ public final class MqttConnectionConfig {
     private MqttConnectionConfig() {
     }
 
-    /** Adds the connection and TLS keys to {@code def} and returns it. */
+    /** Adds the connection and TLS keys of a subscriber (persistent session) to {@code def} and returns it. */
     public static ConfigDef addDefinitions(ConfigDef def) {
+        return addDefinitions(def, true);
+    }
+
+    /**
+     * Adds the connection and TLS keys of a publisher to {@code def} and returns it: the subscriber's keys without
+     * the two that only a persistent session needs ({@value #SESSION_EXPIRY_INTERVAL_MS_CONFIG} and
+     * {@value #PERSISTENCE_DIR_CONFIG}). See {@link #publisherSettings}.
+     */
+    public static ConfigDef addPublisherDefinitions(ConfigDef def) {
+        return addDefinitions(def, false);
+    }
+
+    private static ConfigDef addDefinitions(ConfigDef def, boolean subscriber) {
         int order = 0;
         def.define(SERVER_URIS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, new ServerUriValidator(),
                 Importance.HIGH, SERVER_URIS_DOC, CONNECTION_GROUP, ++order, Width.LONG, "MQTT server URIs")
@@ -160,14 +175,18 @@ public final class MqttConnectionConfig {
             .define(RECONNECT_BACKOFF_MAX_MS_CONFIG, Type.LONG, RECONNECT_BACKOFF_MAX_MS_DEFAULT, Range.atLeast(1L),
                 Importance.LOW, RECONNECT_BACKOFF_MAX_MS_DOC, CONNECTION_GROUP, ++order, Width.SHORT,
                 "Reconnect backoff max (ms)")
-            .define(SESSION_EXPIRY_INTERVAL_MS_CONFIG, Type.LONG, SESSION_EXPIRY_INTERVAL_MS_DEFAULT,
-                Range.between(0L, SESSION_EXPIRY_INTERVAL_MS_MAX), Importance.MEDIUM, SESSION_EXPIRY_INTERVAL_MS_DOC,
-                CONNECTION_GROUP, ++order, Width.SHORT, "Session expiry interval (ms)")
             .define(MAX_INFLIGHT_CONFIG, Type.INT, MAX_INFLIGHT_DEFAULT, Range.between(1, 65535), Importance.MEDIUM,
-                MAX_INFLIGHT_DOC, CONNECTION_GROUP, ++order, Width.SHORT, "Max in-flight messages")
-            .define(PERSISTENCE_DIR_CONFIG, Type.STRING, PERSISTENCE_DIR_DEFAULT, new ConfigDef.NonEmptyString(),
-                Importance.MEDIUM, PERSISTENCE_DIR_DOC, CONNECTION_GROUP, ++order, Width.LONG,
-                "QoS 2 persistence directory");
+                subscriber ? MAX_INFLIGHT_DOC : MAX_INFLIGHT_PUBLISHER_DOC, CONNECTION_GROUP, ++order, Width.SHORT,
+                "Max in-flight messages");
+        if (subscriber) {
+            def.define(SESSION_EXPIRY_INTERVAL_MS_CONFIG, Type.LONG, SESSION_EXPIRY_INTERVAL_MS_DEFAULT,
+                    Range.between(0L, SESSION_EXPIRY_INTERVAL_MS_MAX), Importance.MEDIUM,
+                    SESSION_EXPIRY_INTERVAL_MS_DOC, CONNECTION_GROUP, ++order, Width.SHORT,
+                    "Session expiry interval (ms)")
+                .define(PERSISTENCE_DIR_CONFIG, Type.STRING, PERSISTENCE_DIR_DEFAULT, new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, PERSISTENCE_DIR_DOC, CONNECTION_GROUP, ++order, Width.LONG,
+                    "QoS 2 persistence directory");
+        }
 
         int tlsOrder = 0;
         def.define(SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, null, new ReadableFileValidator(), Importance.MEDIUM,
@@ -205,6 +224,22 @@ public final class MqttConnectionConfig {
      * @throws ConfigException if keys contradict each other (backoff above its maximum)
      */
     public static MqttConnectionSettings settings(AbstractConfig config, String clientId) {
+        return settings(config, clientId, true);
+    }
+
+    /**
+     * Builds publisher settings: a clean session without persistence, since the publisher's own store (Kafka)
+     * holds every message until the broker confirmed it and a lost connection makes it publish again.
+     *
+     * @param config a configuration whose definition includes {@link #addPublisherDefinitions(ConfigDef)}
+     * @param clientId the client id this connection uses (already made unique per task)
+     * @throws ConfigException if keys contradict each other (backoff above its maximum)
+     */
+    public static MqttConnectionSettings publisherSettings(AbstractConfig config, String clientId) {
+        return settings(config, clientId, false);
+    }
+
+    private static MqttConnectionSettings settings(AbstractConfig config, String clientId, boolean subscriber) {
         long backoff = config.getLong(RECONNECT_BACKOFF_MS_CONFIG);
         long backoffMax = config.getLong(RECONNECT_BACKOFF_MAX_MS_CONFIG);
         String backoffProblem = backoffProblem(backoff, backoffMax);
@@ -224,9 +259,10 @@ public final class MqttConnectionConfig {
             Duration.ofMillis(config.getLong(CONNECT_TIMEOUT_MS_CONFIG)),
             Duration.ofMillis(backoff),
             Duration.ofMillis(backoffMax),
-            Duration.ofMillis(config.getLong(SESSION_EXPIRY_INTERVAL_MS_CONFIG)),
+            subscriber ? Duration.ofMillis(config.getLong(SESSION_EXPIRY_INTERVAL_MS_CONFIG)) : Duration.ZERO,
             config.getInt(MAX_INFLIGHT_CONFIG),
-            Path.of(config.getString(PERSISTENCE_DIR_CONFIG)));
+            subscriber ? Path.of(config.getString(PERSISTENCE_DIR_CONFIG)) : null,
+            !subscriber);
     }
 
     /** Whether any of the URIs asks for TLS ({@code ssl://} or {@code wss://}). */

@@ -400,6 +400,11 @@ abstract class AbstractPahoTransport implements MqttTransport {
     }
 
     @Override
+    public int publishWindow() {
+        return settings.maxInflight();
+    }
+
+    @Override
     public long reconnectCount() {
         return reconnects.get();
     }
@@ -452,10 +457,35 @@ abstract class AbstractPahoTransport implements MqttTransport {
     private record Unconfirmed(Object client, OutboundMessage message) {
     }
 
-    /** Completes a future from a Paho callback exception with a message naming the topic. */
+    /** Fails a publish whose outcome is unknown (the caller may publish again), naming the topic. */
     protected static void fail(CompletableFuture<Void> future, OutboundMessage message, String reason, Throwable cause) {
-        future.completeExceptionally(new MqttTransportException("Publish to '" + message.topic() + "' (QoS "
-            + message.qos() + ") failed: " + reason, cause));
+        future.completeExceptionally(new MqttTransportException(describe(message) + " failed: " + reason, cause));
+    }
+
+    /**
+     * Fails a publish that the broker (reason code) or the client (-1) refused for what the message is; publishing
+     * it again cannot help.
+     */
+    protected static void reject(CompletableFuture<Void> future, OutboundMessage message, String reason,
+                                 int reasonCode, Throwable cause) {
+        future.completeExceptionally(new MqttPublishRejectedException(describe(message) + " was refused: " + reason,
+            reasonCode, cause));
+    }
+
+    /**
+     * Fails a publish that {@code publish} threw on: a runtime exception is Paho refusing the message itself (an
+     * illegal topic, say), anything else the state of the connection.
+     */
+    protected static void failOnThrow(CompletableFuture<Void> future, OutboundMessage message, Exception e) {
+        if (e instanceof RuntimeException) {
+            reject(future, message, String.valueOf(e.getMessage()), -1, e);
+        } else {
+            fail(future, message, e.getMessage(), e);
+        }
+    }
+
+    private static String describe(OutboundMessage message) {
+        return "Publish to '" + message.topic() + "' (QoS " + message.qos() + ")";
     }
 
     /**

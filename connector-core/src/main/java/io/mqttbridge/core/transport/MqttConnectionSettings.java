@@ -26,11 +26,14 @@ import java.util.Objects;
  * @param maxInflight MQTT 5 receive maximum and the outbound in-flight window
  * @param persistenceDirectory where inbound QoS 2 state survives a restart of the client (one subdirectory per
  *     client id), or null to keep it in memory only
+ * @param cleanSession true for a session that ends with the connection (clean session, or MQTT 5 clean start with
+ *     session expiry 0): right for a publisher whose own store (Kafka) is the source of truth, which re-publishes
+ *     whatever was unconfirmed when a connection dropped; false for the persistent session a subscriber needs
  */
 public record MqttConnectionSettings(MqttVersion version, List<String> serverUris, String clientId, String username,
                                      char[] password, SslSettings ssl, Duration keepAlive, Duration connectTimeout,
                                      Duration reconnectBackoff, Duration reconnectBackoffMax, Duration sessionExpiry,
-                                     int maxInflight, Path persistenceDirectory) {
+                                     int maxInflight, Path persistenceDirectory, boolean cleanSession) {
 
     public MqttConnectionSettings {
         Objects.requireNonNull(version, "version");
@@ -52,7 +55,15 @@ public record MqttConnectionSettings(MqttVersion version, List<String> serverUri
     /** A copy with another client id, for one task of several. */
     public MqttConnectionSettings withClientId(String newClientId) {
         return new MqttConnectionSettings(version, serverUris, newClientId, username, password, ssl, keepAlive,
-            connectTimeout, reconnectBackoff, reconnectBackoffMax, sessionExpiry, maxInflight, persistenceDirectory);
+            connectTimeout, reconnectBackoff, reconnectBackoffMax, sessionExpiry, maxInflight, persistenceDirectory,
+            cleanSession);
+    }
+
+    /** A copy with another session mode. */
+    public MqttConnectionSettings withCleanSession(boolean clean) {
+        return new MqttConnectionSettings(version, serverUris, clientId, username, password, ssl, keepAlive,
+            connectTimeout, reconnectBackoff, reconnectBackoffMax, sessionExpiry, maxInflight, persistenceDirectory,
+            clean);
     }
 
     /** Secrets are masked: this string is safe to log. */
@@ -62,6 +73,7 @@ public record MqttConnectionSettings(MqttVersion version, List<String> serverUri
             + ", clientId=" + clientId + ", username=" + username + ", password=" + (password == null ? "null" : "[hidden]")
             + ", ssl=" + ssl + ", keepAlive=" + keepAlive + ", connectTimeout=" + connectTimeout
             + ", reconnectBackoff=" + reconnectBackoff + ".." + reconnectBackoffMax + ", sessionExpiry=" + sessionExpiry
-            + ", maxInflight=" + maxInflight + ", persistenceDirectory=" + persistenceDirectory + "]";
+            + ", maxInflight=" + maxInflight + ", persistenceDirectory=" + persistenceDirectory + ", cleanSession="
+            + cleanSession + "]";
     }
 }

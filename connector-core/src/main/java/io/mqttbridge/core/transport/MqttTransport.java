@@ -9,7 +9,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Contract shared by both implementations:
  * <ul>
  *   <li>The session is persistent (clean session false, or an MQTT 5 session expiry) under a stable client id, so
- *       the broker redelivers what was not acknowledged after a reconnect or a restart.</li>
+ *       the broker redelivers what was not acknowledged after a reconnect or a restart; unless
+ *       {@link MqttConnectionSettings#cleanSession()} asks for a session that ends with the connection, as a
+ *       publisher that re-publishes from its own store does.</li>
  *   <li>Inbound QoS 1 and 2 messages are acknowledged only by {@link #ack(InboundMessage)}: never automatically.
  *       The caller acks in arrival order, as MQTT requires.</li>
  *   <li>A lost connection is re-established with exponential backoff and every subscription is renewed;
@@ -50,9 +52,21 @@ public interface MqttTransport extends AutoCloseable {
      * Publishes a message.
      *
      * @return a future completed when the broker acknowledged it (PUBACK for QoS 1, PUBCOMP for QoS 2) or, for
-     *     QoS 0, when it was written to the network; completed exceptionally if the broker rejected it
+     *     QoS 0, when it was handed to the network; completed exceptionally with {@link MqttPublishRejectedException}
+     *     if the broker or the client refused this very message (publishing it again cannot help), or with another
+     *     {@link MqttTransportException} if the outcome is unknown, such as a connection lost before the
+     *     acknowledgement (the caller may publish it again once reconnected)
      */
     CompletableFuture<Void> publish(OutboundMessage message);
+
+    /**
+     * How many QoS 1/2 publishes may await their acknowledgement at once on the current connection: the configured
+     * in-flight maximum, lowered to the broker's receive maximum where an MQTT 5 broker announced one. A publisher
+     * that keeps more in flight has them refused by the client.
+     */
+    default int publishWindow() {
+        return 65_535;
+    }
 
     /** Whether the client is connected right now. */
     boolean isConnected();

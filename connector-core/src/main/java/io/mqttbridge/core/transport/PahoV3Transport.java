@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * MQTT 3.1.1 over Paho's mqttv3 client: clean session false, manual acks, file persistence.
+ * MQTT 3.1.1 over Paho's mqttv3 client: clean session false (unless the settings ask for a clean one), manual acks,
+ * file persistence.
  *
  * <p>QoS 2: Paho mqttv3 persists an inbound QoS 2 PUBLISH before it sends PUBREC, hands it to the application
  * on PUBREL and sends PUBCOMP only on {@link #ack}. A new client with the same id and persistence directory
@@ -51,7 +52,7 @@ public final class PahoV3Transport extends AbstractPahoTransport {
         options = new MqttConnectOptions();
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         options.setServerURIs(settings.serverUris().toArray(new String[0]));
-        options.setCleanSession(false);
+        options.setCleanSession(settings.cleanSession());
         options.setAutomaticReconnect(false);
         options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
         options.setConnectionTimeout(connectTimeoutSeconds());
@@ -203,7 +204,7 @@ public final class PahoV3Transport extends AbstractPahoTransport {
                 }
             });
         } catch (MqttException | RuntimeException e) {
-            fail(future, message, e.getMessage(), e);
+            failOnThrow(future, message, e);
         }
         return future;
     }

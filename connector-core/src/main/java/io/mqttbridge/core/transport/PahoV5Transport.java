@@ -45,6 +45,9 @@ public final class PahoV5Transport extends AbstractPahoTransport {
     private static final Logger log = LoggerFactory.getLogger(PahoV5Transport.class);
     private static final long QUIESCE_MS = 1000;
     private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFFFFFFL;
+    /** PUBACK reason codes that say "not now" rather than "never": the message may be published again. */
+    private static final int QUOTA_EXCEEDED = 0x97;
+    private static final int PACKET_ID_IN_USE = 0x91;
 
     private final InboundQos2Persistence persistence;
     private final MqttConnectionOptions options;
@@ -52,6 +55,8 @@ public final class PahoV5Transport extends AbstractPahoTransport {
     private final Object clientLock = new Object();
     /** The client in use; replaced only when Paho's state machine refuses a new connect. */
     private volatile MqttAsyncClient client;
+    /** The receive maximum of the broker's last CONNACK: Paho refuses publishes beyond it. */
+    private volatile int brokerReceiveMaximum = 65_535;
     /** Paho's inbound QoS 2 state of {@link #client}. */
     private volatile PahoInboundState inboundState;
     /** Store keys of delivered QoS 2 messages not yet acked, by message instance. */
@@ -70,8 +75,9 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         }
         options = new MqttConnectionOptions();
         options.setServerURIs(settings.serverUris().toArray(new String[0]));
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(Math.min(MAX_SESSION_EXPIRY_SECONDS, settings.sessionExpiry().toSeconds()));
+        options.setCleanStart(settings.cleanSession());
+        options.setSessionExpiryInterval(settings.cleanSession() ? 0L
+            : Math.min(MAX_SESSION_EXPIRY_SECONDS, settings.sessionExpiry().toSeconds()));
         options.setReceiveMaximum(settings.maxInflight());
         options.setAutomaticReconnect(false);
         options.setKeepAliveInterval((int) settings.keepAlive().toSeconds());
@@ -126,6 +132,9 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         client.connect(options, null, new MqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
+                Integer receiveMaximum = token.getResponseProperties() == null ? null
+                    : token.getResponseProperties().getReceiveMaximum();
+                brokerReceiveMaximum = receiveMaximum == null || receiveMaximum < 1 ? 65_535 : receiveMaximum;
                 connack.complete(token.getSessionPresent());
             }
 
@@ -265,9 +274,13 @@ public final class PahoV5Transport extends AbstractPahoTransport {
                     if (codes != null) {
                         for (int code : codes) {
                             if (code >= 0x80) {
-                                fail(future, message, "the broker answered with reason code 0x"
-                                    + Integer.toHexString(code).toUpperCase(Locale.ROOT) + " (" + pubackReason(code) + ")",
-                                    null);
+                                String reason = "the broker answered with reason code 0x"
+                                    + Integer.toHexString(code).toUpperCase(Locale.ROOT) + " (" + pubackReason(code) + ")";
+                                if (code == QUOTA_EXCEEDED || code == PACKET_ID_IN_USE) {
+                                    fail(future, message, reason, null);
+                                } else {
+                                    reject(future, message, reason, code, null);
+                                }
                                 return;
                             }
                         }
@@ -281,7 +294,7 @@ public final class PahoV5Transport extends AbstractPahoTransport {
                 }
             });
         } catch (MqttException | RuntimeException e) {
-            fail(future, message, e.getMessage(), e);
+            failOnThrow(future, message, e);
         }
         return future;
     }
@@ -297,6 +310,11 @@ public final class PahoV5Transport extends AbstractPahoTransport {
             case 0x99 -> "payload format invalid";
             default -> "refused";
         };
+    }
+
+    @Override
+    public int publishWindow() {
+        return Math.min(settings.maxInflight(), brokerReceiveMaximum);
     }
 
     @Override

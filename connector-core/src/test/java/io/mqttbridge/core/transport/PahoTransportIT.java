@@ -250,4 +250,34 @@ class PahoTransportIT {
         assertTrue(e.getMessage().contains(broker.tcpUri()) && e.getMessage().contains("'cr'")
             && e.getMessage().contains("connection refused"), e.getMessage());
     }
+
+    /** A clean-session publisher (the sink's): a publish cut off by a lost connection fails as "unknown outcome". */
+    @ParameterizedTest
+    @EnumSource(MqttVersion.class)
+    void aCleanSessionPublisherFailsPublishesCutOffByALostConnectionAsRetriable(MqttVersion v) throws Exception {
+        MqttTransport publisher = track(MqttTransports.create(
+            settings(v, broker.tcpUri(), "cs-pub", null).withCleanSession(true), new Recorder()));
+        publisher.connect();
+        broker.stop();
+        CompletableFuture<Void> cut = publisher.publish(new OutboundMessage("cs/1", new byte[1], 1, false,
+            MqttProperties.EMPTY));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> cut.get(20, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof MqttTransportException, String.valueOf(e.getCause()));
+        assertTrue(!(e.getCause() instanceof MqttPublishRejectedException), "the outcome is unknown, not refused");
+        broker.start();
+        await().atMost(WAIT).until(publisher::isConnected);
+        publisher.publish(new OutboundMessage("cs/2", new byte[1], 1, false, MqttProperties.EMPTY))
+            .get(10, TimeUnit.SECONDS);
+    }
+
+    /** Mosquitto announces max_inflight_messages as its receive maximum; the publish window follows it. */
+    @org.junit.jupiter.api.Test
+    void theMqtt5PublishWindowIsTheBrokersReceiveMaximum() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(broker.kind().startsWith("mosquitto"),
+            "the receive maximum checked is Mosquitto's max_inflight_messages");
+        MqttTransport publisher = track(MqttTransports.create(
+            settings(MqttVersion.V5, broker.tcpUri(), "rm-pub", null).withCleanSession(true), new Recorder()));
+        publisher.connect();
+        assertEquals(BrokerConfig.plain().maxInflightMessages(), publisher.publishWindow());
+    }
 }

@@ -35,7 +35,7 @@ final class TransportTestSupport {
                                                    Duration connectTimeout) {
         return new MqttConnectionSettings(version, List.of(uri), clientId, user,
             password == null ? null : password.toCharArray(), ssl, Duration.ofSeconds(30), connectTimeout,
-            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofHours(1), 100, persistence);
+            Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofHours(1), 100, persistence, false);
     }
 
     /**

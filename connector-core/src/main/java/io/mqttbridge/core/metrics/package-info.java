@@ -1,0 +1,2 @@
+/** Task metrics exported through Connect's plugin metrics. */
+package io.mqttbridge.core.metrics;
