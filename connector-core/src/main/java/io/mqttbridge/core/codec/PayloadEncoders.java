@@ -17,8 +17,9 @@ public final class PayloadEncoders {
         return switch (format) {
             case BYTES -> new BytesPayloadEncoder();
             case STRING -> new StringPayloadEncoder();
-            // Not yet written; the JSON and Avro encoders follow.
-            case JSON, AVRO -> throw new UnsupportedOperationException(
+            case JSON -> new JsonPayloadEncoder();
+            // Not yet written; the Avro encoder follows.
+            case AVRO -> throw new UnsupportedOperationException(
                     "payload format '" + format.configValue() + "' has no encoder yet");
         };
     }
