@@ -2,6 +2,7 @@ package io.mqttbridge.source;
 
 import io.mqttbridge.core.Version;
 import io.mqttbridge.core.codec.PayloadDecoders;
+import io.mqttbridge.core.metrics.TaskMetrics;
 import io.mqttbridge.core.transport.InboundMessage;
 import io.mqttbridge.core.transport.MqttConnectionSettings;
 import io.mqttbridge.core.transport.MqttTransport;
@@ -63,6 +64,12 @@ public class MqttSourceTask extends SourceTask {
     private DeadLetterRouter deadLetters;
     private volatile MqttTransport transport;
     private volatile CompletableFuture<List<Integer>> subscription;
+    private TaskMetrics metrics = TaskMetrics.unregistered();
+    private final TaskMetrics.Counter received = new TaskMetrics.Counter();
+    private final TaskMetrics.Counter written = new TaskMetrics.Counter();
+    private final TaskMetrics.Counter acked = new TaskMetrics.Counter();
+    private final TaskMetrics.Counter deadLettered = new TaskMetrics.Counter();
+    private TaskMetrics.Latency writeLatency = TaskMetrics.Latency.NONE;
 
     public MqttSourceTask() {
         this(MqttTransports::create, Clock.systemUTC());
@@ -71,6 +78,29 @@ public class MqttSourceTask extends SourceTask {
     MqttSourceTask(TransportFactory transportFactory, Clock clock) {
         this.transportFactory = transportFactory;
         this.clock = clock;
+    }
+
+    /**
+     * Exports the task's figures through Connect's plugin metrics: JMX
+     * {@code kafka.connect:type=plugins,connector=NAME,task=N}.
+     */
+    private void registerMetrics() {
+        metrics = context == null ? TaskMetrics.unregistered() : TaskMetrics.register(context::pluginMetrics);
+        metrics.gauge("mqtt-messages-received-total", "Messages received from the broker, redeliveries included",
+            received::get);
+        metrics.gauge("records-written-total", "Records Kafka acknowledged (dead letters included)", written::get);
+        metrics.gauge("mqtt-messages-acked-total", "Messages acknowledged to the broker after Kafka stored them",
+            acked::get);
+        metrics.gauge("dead-lettered-total", "Messages that could not be converted and were dead-lettered or skipped",
+            deadLettered::get);
+        metrics.gauge("mqtt-ack-pending", "Messages received and not yet acknowledged: the backpressure window in use",
+            this::outstanding);
+        metrics.gauge("mqtt-reconnect-total", "Reconnects of the MQTT client since the task started",
+            () -> transport == null ? 0 : transport.reconnectCount());
+        metrics.gauge("mqtt-connected", "1 while the MQTT client is connected, else 0",
+            () -> transport != null && transport.isConnected() ? 1 : 0);
+        writeLatency = metrics.latency("record-write-latency-ms", "time from a message's arrival to Kafka's "
+            + "acknowledgement of its record, ms");
     }
 
     @Override
@@ -94,6 +124,7 @@ public class MqttSourceTask extends SourceTask {
             PayloadDecoders.create(config.payloadFormat(), config.decoderOptions()), clientId);
         deadLetters = new DeadLetterRouter(config.deadLetterTopic(), config.toleratesAllErrors(),
             config.connectorName());
+        registerMetrics();
 
         MqttTransport created;
         try {
@@ -184,6 +215,7 @@ public class MqttSourceTask extends SourceTask {
         try {
             return Optional.of(mapper.map(arrival.message(), arrival.sequence(), arrival.arrivalMillis()));
         } catch (RecordMappingException e) {
+            deadLettered.increment();
             Optional<SourceRecord> deadLetter = deadLetters.route(arrival.message(), mapper.sourcePartition(),
                 MqttRecordMapper.sourceOffset(arrival.sequence()), arrival.arrivalMillis(), e);
             if (deadLetter.isEmpty()) {
@@ -197,6 +229,10 @@ public class MqttSourceTask extends SourceTask {
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
         long sequence = MqttRecordMapper.sequenceOf(record);
         if (sequence >= 0 && tracker != null) {
+            written.increment();
+            if (record.timestamp() != null) {
+                writeLatency.record(clock.millis() - record.timestamp());
+            }
             tracker.committed(sequence);
         }
     }
@@ -212,12 +248,14 @@ public class MqttSourceTask extends SourceTask {
             current.close();
         }
         arrivals.clear();
+        metrics.close();
     }
 
     private void ack(InboundMessage message) {
         MqttTransport current = transport;
         if (current != null && !stopping) {
             current.ack(message);
+            acked.increment();
         }
     }
 
@@ -233,6 +271,7 @@ public class MqttSourceTask extends SourceTask {
                 return;
             }
             long arrivalMillis = clock.millis();
+            received.increment();
             try {
                 long sequence = tracker.register(message);
                 arrivals.add(new Arrival(message, sequence, arrivalMillis));

@@ -52,13 +52,6 @@ public final class TaskMetrics implements AutoCloseable {
         return new TaskMetrics(null);
     }
 
-    /** A monotonically increasing count, exported as a gauge named {@code name}. */
-    public Counter counter(String name, String description) {
-        Counter counter = new Counter();
-        gauge(name, description, counter::get);
-        return counter;
-    }
-
     /** A value read when the metric is read, e.g. a queue length. */
     public void gauge(String name, String description, LongSupplier value) {
         if (pluginMetrics == null) {
@@ -72,7 +65,7 @@ public final class TaskMetrics implements AutoCloseable {
     /** A latency in milliseconds, exported as {@code name-avg} and {@code name-max} over Kafka's sample window. */
     public Latency latency(String name, String description) {
         if (pluginMetrics == null) {
-            return new Latency(null);
+            return Latency.NONE;
         }
         Sensor sensor = pluginMetrics.addSensor(name);
         sensor.add(pluginMetrics.metricName(name + "-avg", "Average " + description, new LinkedHashMap<>()),
@@ -107,9 +100,12 @@ public final class TaskMetrics implements AutoCloseable {
         sensors.clear();
     }
 
-    /** A count that only grows. */
+    /** A count that only grows; export it with {@link #gauge}. */
     public static final class Counter {
         private final LongAdder adder = new LongAdder();
+
+        public Counter() {
+        }
 
         public void increment() {
             adder.increment();
@@ -126,6 +122,9 @@ public final class TaskMetrics implements AutoCloseable {
 
     /** Records latencies in milliseconds. */
     public static final class Latency {
+        /** Records nothing: the latency of a task whose metrics are not registered yet. */
+        public static final Latency NONE = new Latency(null);
+
         private final Sensor sensor;
 
         private Latency(Sensor sensor) {
