@@ -1,10 +1,10 @@
 package io.mqttbridge.sink;
 
 import io.mqttbridge.core.Version;
+import io.mqttbridge.core.config.CrossKeyValidation;
 import io.mqttbridge.core.config.MqttConnectionConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Kafka Connect sink connector from Kafka topics to MQTT topics. Offsets are committed only after the broker
@@ -71,21 +69,6 @@ public class MqttSinkConnector extends SinkConnector {
     /** Adds the checks that span keys or need parsing (topic template, Avro schema, backoff). */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config result = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byName = result.configValues().stream()
-            .collect(Collectors.toMap(ConfigValue::name, Function.identity(), (a, b) -> a));
-        Map<String, Object> validValues = new HashMap<>();
-        for (ConfigValue value : result.configValues()) {
-            if (value.errorMessages().isEmpty()) {
-                validValues.put(value.name(), value.value());
-            }
-        }
-        MqttSinkConfig.crossKeyProblems(validValues).forEach((key, messages) -> {
-            ConfigValue value = byName.get(key);
-            if (value != null) {
-                messages.forEach(value::addErrorMessage);
-            }
-        });
-        return result;
+        return CrossKeyValidation.apply(super.validate(connectorConfigs), MqttSinkConfig::crossKeyProblems);
     }
 }

@@ -4,6 +4,7 @@ import io.mqttbridge.core.Version;
 import io.mqttbridge.core.codec.PayloadEncoders;
 import io.mqttbridge.core.config.MqttConnectionConfig;
 import io.mqttbridge.core.metrics.TaskMetrics;
+import io.mqttbridge.core.sink.SinkOffsetTracker;
 import io.mqttbridge.core.transport.InboundMessage;
 import io.mqttbridge.core.transport.MqttConnectionSettings;
 import io.mqttbridge.core.transport.MqttPublishRejectedException;
@@ -44,7 +45,7 @@ import java.util.function.LongSupplier;
  * confirmation, failure and retry is handled on the task thread: a publish whose outcome is unknown (connection
  * lost) is published again once reconnected, with backoff; one the broker refused for what it is goes to the
  * errant record reporter, as do records that cannot become messages. {@link #preCommit} returns, per partition,
- * the offset of the first record not yet finished with ({@link PublishTracker}).
+ * the offset of the first record not yet finished with ({@link SinkOffsetTracker}).
  *
  * <p>The connection uses a clean session: Kafka, not the MQTT session, holds what is unconfirmed. Delivery is
  * therefore at least once for QoS 1 and 2 (a publish confirmed by the broker whose confirmation was lost is
@@ -78,7 +79,7 @@ public class MqttSinkTask extends SinkTask {
         final long sequence;
         final SinkRecord record;
         final OutboundMessage message;
-        final PublishTracker.Entry entry;
+        final SinkOffsetTracker.Entry entry;
         int attempts;
         long queuedNanos;
         long firstFailureNanos;
@@ -86,7 +87,7 @@ public class MqttSinkTask extends SinkTask {
         long publishedNanos;
         Throwable lastError;
 
-        Outgoing(long sequence, SinkRecord record, OutboundMessage message, PublishTracker.Entry entry) {
+        Outgoing(long sequence, SinkRecord record, OutboundMessage message, SinkOffsetTracker.Entry entry) {
             this.sequence = sequence;
             this.record = record;
             this.message = message;
@@ -102,7 +103,7 @@ public class MqttSinkTask extends SinkTask {
     private final LongSupplier nanoTime;
     private final long putWaitMs;
     private final ReconnectBackoff retryBackoff = new ReconnectBackoff(RETRY_BACKOFF, RETRY_BACKOFF_MAX);
-    private final PublishTracker tracker = new PublishTracker();
+    private final SinkOffsetTracker tracker = new SinkOffsetTracker();
     private final ArrayDeque<Outgoing> queue = new ArrayDeque<>();
     private final PriorityQueue<Outgoing> retries = new PriorityQueue<>(Comparator.comparingLong(o -> o.sequence));
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
@@ -219,7 +220,7 @@ public class MqttSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         for (SinkRecord record : records) {
             TopicPartition partition = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
-            PublishTracker.Entry entry = tracker.register(partition, record.originalKafkaOffset());
+            SinkOffsetTracker.Entry entry = tracker.register(partition, record.originalKafkaOffset());
             OutboundMessage message;
             try {
                 message = builder.build(record);
@@ -395,7 +396,7 @@ public class MqttSinkTask extends SinkTask {
     }
 
     /** Hands a record to the errant record reporter; without one, fails the task naming the record and cause. */
-    private void deadLetter(SinkRecord record, PublishTracker.Entry entry, UnpublishableRecordException error) {
+    private void deadLetter(SinkRecord record, SinkOffsetTracker.Entry entry, UnpublishableRecordException error) {
         String where = record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
         if (reporter == null) {
             throw new ConnectException("Record " + where + " cannot be published to MQTT and this worker has no"

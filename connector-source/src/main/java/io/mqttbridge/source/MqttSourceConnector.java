@@ -1,17 +1,14 @@
 package io.mqttbridge.source;
 
 import io.mqttbridge.core.Version;
+import io.mqttbridge.core.config.CrossKeyValidation;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceConnector;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Kafka Connect source connector from MQTT topic filters to Kafka topics. Messages are acknowledged to the
@@ -57,21 +54,6 @@ public class MqttSourceConnector extends SourceConnector {
     /** Adds the checks that span keys (templates against filters, avro schema, shared group and version). */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
-        Config config = super.validate(connectorConfigs);
-        Map<String, ConfigValue> byName = config.configValues().stream()
-            .collect(Collectors.toMap(ConfigValue::name, Function.identity(), (a, b) -> a));
-        Map<String, Object> validValues = new HashMap<>();
-        for (ConfigValue value : config.configValues()) {
-            if (value.errorMessages().isEmpty()) {
-                validValues.put(value.name(), value.value());
-            }
-        }
-        MqttSourceConfig.crossKeyProblems(validValues).forEach((key, messages) -> {
-            ConfigValue value = byName.get(key);
-            if (value != null) {
-                messages.forEach(value::addErrorMessage);
-            }
-        });
-        return config;
+        return CrossKeyValidation.apply(super.validate(connectorConfigs), MqttSourceConfig::crossKeyProblems);
     }
 }

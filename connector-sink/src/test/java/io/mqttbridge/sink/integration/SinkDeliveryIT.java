@@ -40,6 +40,8 @@ class SinkDeliveryIT extends SinkItBase {
             Map<String, String> props = sinkProps(topic, broker.tcpUri(), "out/${kafka.topic}/${key}");
             props.put("mqtt.version", version);
             props.put("mqtt.qos", Integer.toString(qos));
+            // At the broker's own limit: beyond it Mosquitto drops an MQTT 3.1.1 QoS 2 publisher (tested below).
+            props.put("mqtt.max.inflight", Integer.toString(BrokerConfig.plain().maxInflightMessages()));
             runConnector(topic, props, 1);
 
             SequenceCheck check = awaitSequences(topic, subscriber, count);
@@ -51,6 +53,28 @@ class SinkDeliveryIT extends SinkItBase {
             assertTrue(received.stream().allMatch(r -> r.qos() == qos), "every message arrives at QoS " + qos);
             assertTrue(received.stream().allMatch(r -> r.topic().matches("out/" + topic + "/k[0-3]")),
                 "topics from the key: " + received.get(0).topic());
+            awaitCommittedOffset(topic, topic, count);
+        }
+    }
+
+    /**
+     * Mosquitto drops an MQTT 3.1.1 client that has more QoS 2 publishes in flight than max_inflight_messages (MQTT
+     * 3.1.1 has no receive maximum to announce it): the task learns a smaller window and delivers everything.
+     */
+    @Test
+    void aBrokerThatAllowsFewerInFlightThanConfiguredIsLearntAndNothingIsLost() {
+        MqttBroker broker = broker(BrokerConfig.plain());
+        String topic = "learnt-window";
+        int count = 2_000;
+        connect.createTopic(topic, 1);
+        produceSequence(topic, 0, count, 4);
+        try (MqttSubscriber subscriber = subscribe(broker.tcpUri(), "lw/#")) {
+            Map<String, String> props = sinkProps(topic, broker.tcpUri(), "lw/${key}");
+            props.put("mqtt.version", "3.1.1");
+            props.put("mqtt.qos", "2");
+            props.put("mqtt.max.inflight", "1000");
+            runConnector(topic, props, 1);
+            assertTrue(awaitSequences(topic, subscriber, count).isComplete());
             awaitCommittedOffset(topic, topic, count);
         }
     }

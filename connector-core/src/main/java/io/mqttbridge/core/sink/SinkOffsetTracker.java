@@ -1,4 +1,4 @@
-package io.mqttbridge.sink;
+package io.mqttbridge.core.sink;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -9,18 +9,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Which Kafka offsets may be committed: per partition, the records handed to the task in offset order, each done
- * once the broker confirmed its publish (or it was dead-lettered or skipped). The committable offset of a
- * partition is that of its first record not yet done, so no offset passes an unconfirmed publish however the
- * confirmations arrive.
+ * Which Kafka offsets a sink task may commit: per partition, the records handed to the task in offset order, each
+ * done once its write was confirmed (an MQTT PUBACK, a shadow's update/accepted, a twin PATCH's 2xx), or it was
+ * dead-lettered or skipped. The committable offset of a partition is that of its first record not yet done, so no
+ * offset passes an unconfirmed write however the confirmations arrive.
  *
  * <p>Threading: {@link #register}, {@link #committable} and {@link #forget} run on the task thread;
  * {@link Entry#done()} may be called from any thread.
  */
-final class PublishTracker {
+public final class SinkOffsetTracker {
 
     /** One record's place in its partition. */
-    static final class Entry {
+    public static final class Entry {
         private final TopicPartition partition;
         private final long offset;
         private volatile boolean done;
@@ -32,24 +32,24 @@ final class PublishTracker {
         }
 
         /** Marks the record as finished with: confirmed, dead-lettered or skipped. */
-        void done() {
+        public void done() {
             done = true;
         }
 
-        boolean isDone() {
+        public boolean isDone() {
             return done;
         }
 
         /** Whether the partition was closed since (its records will be delivered again, to whoever owns it). */
-        boolean isForgotten() {
+        public boolean isForgotten() {
             return forgotten;
         }
 
-        TopicPartition partition() {
+        public TopicPartition partition() {
             return partition;
         }
 
-        long offset() {
+        public long offset() {
             return offset;
         }
     }
@@ -58,7 +58,7 @@ final class PublishTracker {
     private int size;
 
     /** Registers the next record of a partition; records of one partition arrive in offset order. */
-    Entry register(TopicPartition partition, long offset) {
+    public Entry register(TopicPartition partition, long offset) {
         Entry entry = new Entry(partition, offset);
         partitions.computeIfAbsent(partition, p -> new ArrayDeque<>()).addLast(entry);
         size++;
@@ -70,7 +70,7 @@ final class PublishTracker {
      * Connect's own offset (the one after the last record put) when every record is done. Partitions whose first
      * outstanding record is the one Connect offers nothing beyond are left as Connect offers them.
      */
-    Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> offered) {
+    public Map<TopicPartition, OffsetAndMetadata> committable(Map<TopicPartition, OffsetAndMetadata> offered) {
         Map<TopicPartition, OffsetAndMetadata> result = new HashMap<>(offered.size());
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offered.entrySet()) {
             Entry first = firstOutstanding(e.getKey());
@@ -103,7 +103,7 @@ final class PublishTracker {
     }
 
     /** Forgets closed partitions: their unfinished records will be consumed again from the committed offset. */
-    void forget(Collection<TopicPartition> closed) {
+    public void forget(Collection<TopicPartition> closed) {
         for (TopicPartition partition : closed) {
             ArrayDeque<Entry> entries = partitions.remove(partition);
             if (entries != null) {
@@ -114,7 +114,7 @@ final class PublishTracker {
     }
 
     /** Records registered and not yet released by {@link #committable}: done ones included until then. */
-    int size() {
+    public int size() {
         return size;
     }
 }

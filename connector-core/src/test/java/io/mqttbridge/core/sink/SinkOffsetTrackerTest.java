@@ -1,4 +1,4 @@
-package io.mqttbridge.sink;
+package io.mqttbridge.core.sink;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -10,17 +10,17 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PublishTrackerTest {
+class SinkOffsetTrackerTest {
     private static final TopicPartition P0 = new TopicPartition("t", 0);
     private static final TopicPartition P1 = new TopicPartition("t", 1);
 
-    private final PublishTracker tracker = new PublishTracker();
+    private final SinkOffsetTracker tracker = new SinkOffsetTracker();
 
     @Test
     void commitsOnlyUpToTheFirstUnconfirmedRecordWhateverOrderConfirmationsArriveIn() {
-        PublishTracker.Entry a = tracker.register(P0, 10);
-        PublishTracker.Entry b = tracker.register(P0, 11);
-        PublishTracker.Entry c = tracker.register(P0, 12);
+        SinkOffsetTracker.Entry a = tracker.register(P0, 10);
+        SinkOffsetTracker.Entry b = tracker.register(P0, 11);
+        SinkOffsetTracker.Entry c = tracker.register(P0, 12);
         Map<TopicPartition, OffsetAndMetadata> offered = Map.of(P0, new OffsetAndMetadata(13));
 
         c.done();
@@ -34,8 +34,8 @@ class PublishTrackerTest {
 
     @Test
     void partitionsAreIndependent() {
-        PublishTracker.Entry p0 = tracker.register(P0, 5);
-        PublishTracker.Entry p1 = tracker.register(P1, 7);
+        SinkOffsetTracker.Entry p0 = tracker.register(P0, 5);
+        SinkOffsetTracker.Entry p1 = tracker.register(P1, 7);
         p1.done();
         Map<TopicPartition, OffsetAndMetadata> result = tracker.committable(
             Map.of(P0, new OffsetAndMetadata(6), P1, new OffsetAndMetadata(8)));
@@ -52,7 +52,7 @@ class PublishTrackerTest {
 
     @Test
     void forgottenPartitionsReleaseTheirRecordsAndMarkThem() {
-        PublishTracker.Entry a = tracker.register(P0, 1);
+        SinkOffsetTracker.Entry a = tracker.register(P0, 1);
         tracker.register(P1, 1);
         tracker.forget(List.of(P0));
         assertTrue(a.isForgotten());
