@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PluginPackagingIT {
     private static final Duration WORKER_START = Duration.ofSeconds(120);
     private static final List<String> CONNECTORS = List.of("io.mqttbridge.source.MqttSourceConnector",
-        "io.mqttbridge.sink.MqttSinkConnector");
+        "io.mqttbridge.sink.MqttSinkConnector", "io.mqttbridge.aws.ShadowSinkConnector",
+        "io.mqttbridge.aws.ShadowSourceConnector");
 
     /** Under target/, so the worker's log stays for a look after a failure. */
     private Path dir;
