@@ -6,7 +6,9 @@ import io.mqttbridge.testkit.connect.ConnectCluster;
 import io.mqttbridge.testkit.mqtt.BrokerConfig;
 import io.mqttbridge.testkit.mqtt.MqttBroker;
 import io.mqttbridge.testkit.mqtt.MqttBrokers;
+import io.mqttbridge.testkit.mqtt.MqttSubscriber;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -26,11 +28,12 @@ import java.util.stream.Collectors;
 
 /**
  * The quick start: starts an MQTT broker (Mosquitto when installed, else an embedded one), Kafka and a Connect
- * worker (embedded, KRaft), creates the MQTT source connector through the REST API from the same JSON file an
- * operator would PUT, publishes JSON telemetry from a few simulated ESP32 sensors at QoS 1, and prints every record
- * that reached Kafka with its MQTT headers.
+ * worker (embedded, KRaft), creates the MQTT source and sink connectors through the REST API from the same JSON files
+ * an operator would PUT ({@code config/mqtt-source.json}, {@code config/mqtt-sink.json}), publishes JSON telemetry
+ * from a few simulated ESP32 sensors at QoS 1 and prints records that reached Kafka with their MQTT headers, then
+ * writes a command per device to Kafka and shows each device receiving it over MQTT.
  *
- * <p>Arguments: the connector JSON file, and the number of messages per sensor.
+ * <p>Arguments: the config directory, and the number of messages per sensor.
  */
 public final class QuickStart {
     private static final List<String> SENSORS = List.of("esp32-01", "esp32-02", "esp32-03");
@@ -41,10 +44,11 @@ public final class QuickStart {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: QuickStart CONNECTOR_JSON [MESSAGES_PER_SENSOR]");
+            System.err.println("usage: QuickStart CONFIG_DIR [MESSAGES_PER_SENSOR]");
             System.exit(2);
         }
-        Path connectorJson = Path.of(args[0]);
+        Path configDir = Path.of(args[0]);
+        Path connectorJson = configDir.resolve("mqtt-source.json");
         int perSensor = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         Map<String, String> config = readConnectorConfig(connectorJson);
         String kafkaTopic = config.get("kafka.topic");
@@ -71,11 +75,53 @@ public final class QuickStart {
                         r.partition(), r.offset(), text(r.key()), text(r.value()), headers(r)));
                 }
                 say(records.size() + " of " + total + " messages reached Kafka topic '" + kafkaTopic + "'"
-                    + (records.size() >= total ? ": quick start OK" : ": MISSING MESSAGES"));
-                if (records.size() < total) {
+                    + (records.size() >= total ? ": telemetry OK" : ": MISSING MESSAGES"));
+                boolean commandsOk = sendCommands(connect, broker.tcpUri(), configDir.resolve("mqtt-sink.json"));
+                if (records.size() < total || !commandsOk) {
                     System.exit(1);
                 }
+                say("quick start OK");
             }
+        }
+    }
+
+    /**
+     * Creates the MQTT sink from its JSON file, subscribes the simulated devices to their command topics, writes one
+     * command per device to the sink's Kafka topic and waits until every device received its own.
+     */
+    private static boolean sendCommands(ConnectCluster connect, String brokerUri, Path sinkJson) throws Exception {
+        Map<String, String> sink = readConnectorConfig(sinkJson);
+        sink.put("mqtt.server.uris", brokerUri);
+        String commandsTopic = sink.get("topics");
+        connect.createTopic(commandsTopic, 1);
+        say("creating connector '" + sink.get("name") + "' through REST from " + sinkJson);
+        connect.putConnector(sink.get("name"), sink);
+        connect.awaitRunning(sink.get("name"), 1, Duration.ofSeconds(60));
+
+        try (MqttSubscriber devices = MqttSubscriber.builder(brokerUri, "plant/+/commands").qos(1)
+            .persistentSession(false).connect();
+             var producer = connect.embedded().kafka().createProducer(Map.of())) {
+            for (String sensor : SENSORS) {
+                producer.send(new ProducerRecord<>(commandsTopic, sensor.getBytes(StandardCharsets.UTF_8),
+                    JSON.writeValueAsBytes(Map.of("led", "on", "interval_s", 10))));
+            }
+            producer.flush();
+            say("wrote a command per device to Kafka topic '" + commandsTopic + "'");
+            int delivered = 0;
+            for (String sensor : SENSORS) {
+                String topic = "plant/" + sensor + "/commands";
+                try {
+                    MqttSubscriber.Received command = devices.awaitMessage("the command of " + sensor,
+                        r -> r.topic().equals(topic), Duration.ofSeconds(60));
+                    say("device " + sensor + " got " + command.text() + " on " + topic);
+                    delivered++;
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    say("device " + sensor + " got no command");
+                }
+            }
+            say(delivered + " of " + SENSORS.size() + " commands reached their devices"
+                + (delivered == SENSORS.size() ? ": commands OK" : ": MISSING COMMANDS"));
+            return delivered == SENSORS.size();
         }
     }
 
