@@ -7,70 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mqttbridge.testkit.tls.TlsMaterial;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import org.awaitility.Awaitility;
-import org.eclipse.paho.mqttv5.common.MqttException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The emulator over real sockets and mutual TLS, with Paho MQTT 5 and 3.1.1 clients: the documented shadow
- * exchanges, policies, certificates, failure injection, restarts and the broker behaviour the SDK relies on.
+ * The emulator over real sockets and mutual TLS with Paho MQTT 5 and 3.1.1 clients: the documented shadow
+ * exchanges, failure injection, restarts, and the broker behaviour the SDK relies on.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class AwsIotEmulatorTest {
-
-  private static final String CLIENT_CN = "mqtt-client";
-
-  private TlsMaterial tls;
-  private TlsMaterial otherCa;
-  private AwsIotEmulator aws;
-  private final List<AutoCloseable> cleanup = new ArrayList<>();
-
-  @BeforeAll
-  void startEmulator(@TempDir Path dir) {
-    tls = TlsMaterial.generate(dir.resolve("tls"), List.of("localhost"));
-    otherCa = TlsMaterial.generate(dir.resolve("other"), List.of("localhost"));
-    aws = AwsIotEmulator.start(AwsIotEmulator.Config.builder(tls).build());
-  }
-
-  @AfterAll
-  void stopEmulator() {
-    aws.close();
-  }
-
-  @AfterEach
-  void resetEmulator() throws Exception {
-    for (AutoCloseable c : cleanup) {
-      c.close();
-    }
-    cleanup.clear();
-    aws.start();
-    aws.setPolicy(CLIENT_CN, ThingPolicy.allowAll());
-    aws.reinstateCertificate(CLIENT_CN);
-    aws.clearInjectedFailures();
-  }
+class AwsIotEmulatorTest extends EmulatorTestSupport {
 
   @Test
   void mqtt5UpdateIsAnsweredOnAcceptedDocumentsAndDelta() throws Exception {
@@ -144,7 +97,7 @@ class AwsIotEmulatorTest {
     String update = "$aws/things/strict-thing/shadow/update";
     assertEquals(1, device.subscribe(update + "/rejected", 1));
     device.publish(update, "{\"state\":{\"reported\":{\"a\":1}}}");
-    Awaitility.await().atMost(TestClient.TIMEOUT).until(() -> aws.shadow("strict-thing").isPresent());
+    await().until(() -> aws.shadow("strict-thing").isPresent());
 
     device.publish(update, "{\"state\":{\"reported\":{\"a\":2}},\"version\":5,\"clientToken\":\"v\"}");
     assertRejected(device.awaitToken(update + "/rejected", "v"), 409, "Version conflict");
@@ -195,80 +148,6 @@ class AwsIotEmulatorTest {
     assertFalse(aws.shadow("cloud-thing").isPresent());
     device.publish(prefix + "/delete", "{\"clientToken\":\"del2\"}");
     assertEquals(404, device.awaitToken(prefix + "/delete/rejected", "del2").get("code").asInt());
-  }
-
-  @Test
-  void mqtt5RefusalsOfThePolicyAreReasonCode0x87() throws Exception {
-    aws.setPolicy(CLIENT_CN, ThingPolicy.allowThings("ok-*"));
-    TestClient.V5 device = v5("policy-v5");
-
-    assertEquals(0x87, device.subscribe("$aws/things/other/shadow/update/accepted", 1));
-    assertEquals(0x87, device.subscribe("$aws/things/+/shadow/update/accepted", 1));
-    assertEquals(0x87, device.subscribe("$aws/#", 1));
-    assertEquals(1, device.subscribe("$aws/things/ok-1/shadow/update/accepted", 1));
-    assertEquals(1, device.subscribe("factory/line-1", 1));
-
-    assertEquals(0x87, device.publish("$aws/things/other/shadow/update", "{\"state\":{\"reported\":{\"a\":1}}}"));
-    assertEquals(0, device.publish("$aws/things/ok-1/shadow/update", "{\"state\":{\"reported\":{\"a\":1}}}"));
-    device.await("$aws/things/ok-1/shadow/update/accepted");
-    assertTrue(device.isConnected());
-    assertFalse(aws.shadow("other").isPresent());
-    assertTrue(aws.shadow("ok-1").isPresent());
-  }
-
-  @Test
-  void mqtt311RefusalsOfThePolicyCloseTheConnection() throws Exception {
-    aws.setPolicy(CLIENT_CN, ThingPolicy.allowThings("ok-*"));
-    TestClient.V3 subscriber = v3("policy-v3-sub");
-    assertEquals(1, subscriber.subscribe("$aws/things/ok-2/shadow/get/accepted", 1));
-    subscriber.subscribeAsync("$aws/things/other/shadow/get/accepted", 1);
-    subscriber.awaitDisconnected();
-
-    TestClient.V3 publisher = v3("policy-v3-pub");
-    publisher.publishAsync("$aws/things/other/shadow/update", "{\"state\":{\"reported\":{\"a\":1}}}", 1);
-    publisher.awaitDisconnected();
-    assertFalse(aws.shadow("other").isPresent());
-  }
-
-  @Test
-  void policiesNameCertificatesByFingerprintAndExtraCasAreTrusted() throws Exception {
-    X509Certificate otherClient = readCertificate(otherCa.clientCertPem());
-    X509Certificate ownClient = readCertificate(tls.clientCertPem());
-    assertEquals(ownClient.getSubjectX500Principal(), otherClient.getSubjectX500Principal(), "same CN on purpose");
-    try (AwsIotEmulator twoCas = AwsIotEmulator.start(AwsIotEmulator.Config.builder(tls)
-        .trustCa(otherCa.caCertificate())
-        .policy(AwsIotEmulator.certificateId(otherClient).toUpperCase(java.util.Locale.ROOT), ThingPolicy.denyAll())
-        .build())) {
-      TestClient.V5 other = track(TestClient.v5(twoCas.serverUri(), "other-ca", otherClientContext()));
-      TestClient.V5 own = track(TestClient.v5(twoCas.serverUri(), "own-ca", tls.clientSslContext(true)));
-      assertEquals(0x87, other.subscribe("$aws/things/x/shadow/get/accepted", 1));
-      assertEquals(1, own.subscribe("$aws/things/x/shadow/get/accepted", 1));
-    }
-  }
-
-  @Test
-  void clientsWithoutAValidCertificateFailTheHandshake() {
-    assertThrows(MqttException.class, () -> track(TestClient.v5(aws.serverUri(), "no-cert",
-        tls.clientSslContext(false))));
-    assertThrows(MqttException.class, () -> track(TestClient.v5(aws.serverUri(), "foreign-cert",
-        otherClientContext())));
-    assertFalse(aws.connectedClientIds().contains("no-cert"));
-  }
-
-  @Test
-  void revokedCertificatesAreDisconnectedAndRefused() throws Exception {
-    TestClient.V5 live = v5("revoke-live");
-    aws.revokeCertificate(CLIENT_CN);
-    live.awaitDisconnected();
-
-    MqttException v5 = assertThrows(MqttException.class, () -> v5("revoked-v5"));
-    assertEquals(0x87, v5.getReasonCode());
-    org.eclipse.paho.client.mqttv3.MqttException v3 =
-        assertThrows(org.eclipse.paho.client.mqttv3.MqttException.class, () -> v3("revoked-v3"));
-    assertEquals(org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_NOT_AUTHORIZED, v3.getReasonCode());
-
-    aws.reinstateCertificate(CLIENT_CN);
-    assertTrue(v5("reinstated").isConnected());
   }
 
   @Test
@@ -351,9 +230,8 @@ class AwsIotEmulatorTest {
     assertFalse(v5.await("plant/b/status").retained(), "live messages arrive without the retain flag");
     assertTrue(v5.received("plant/b/temp").isEmpty(), "one publisher's messages arrive in order: temp was not sent");
 
-    TestClient.V5 late = v5("route-late");
-    late.subscribe("plant/+/status", 1);
-    assertTrue(late.await("plant/b/status").retained());
+    v3.subscribe("plant/+/status", 1);
+    assertTrue(v3.await("plant/b/status", TestClient.Received::retained).retained(), "retained for a new subscription");
 
     TestClient.V3 dying = track(new TestClient.V3(aws.serverUri(), "route-dying", tls.clientSslContext(true),
         new TestClient.Will("plant/c/will", "gone")));
@@ -361,9 +239,8 @@ class AwsIotEmulatorTest {
     assertEquals("gone", everything.await("plant/c/will").text());
     dying.awaitDisconnected();
 
-    TestClient.V3 qos2 = v3("route-qos2");
-    qos2.publishAsync("plant/d/temp", "x", 2);
-    qos2.awaitDisconnected();
+    v3.publishAsync("plant/d/temp", "x", 2);
+    v3.awaitDisconnected();
   }
 
   @Test
@@ -375,7 +252,7 @@ class AwsIotEmulatorTest {
     for (int i = 0; i < 30; i++) {
       publisher.publish("burst/" + i, Integer.toString(i), 1, false);
     }
-    Awaitility.await().atMost(TestClient.TIMEOUT).until(() -> slow.messages.size() == 30);
+    await().until(() -> slow.messages.size() == 30);
     assertEquals(IntStream.range(0, 30).mapToObj(Integer::toString).toList(),
         slow.messages.stream().map(TestClient.Received::text).toList());
   }
@@ -418,15 +295,15 @@ class AwsIotEmulatorTest {
 
   @Test
   void concurrentClientsUpdateManyThingsAndOneThingSeesItsUpdatesInOrder() throws Exception {
-    TestClient.V5 observer = v5("order-observer");
-    String shared = "$aws/things/shared-thing/shadow/update";
-    observer.subscribe(shared + "/documents", 1);
     int clients = 4;
     int updates = 50;
     List<TestClient.V5> devices = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       devices.add(v5("order-device-" + c));
     }
+    TestClient.V5 observer = devices.get(0);
+    String shared = "$aws/things/shared-thing/shadow/update";
+    observer.subscribe(shared + "/documents", 1);
     List<CompletableFuture<Void>> runs = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       int id = c;
@@ -444,8 +321,7 @@ class AwsIotEmulatorTest {
     }
     CompletableFuture.allOf(runs.toArray(new CompletableFuture<?>[0])).get();
 
-    Awaitility.await().atMost(TestClient.TIMEOUT)
-        .until(() -> observer.received(shared + "/documents").size() == clients * updates);
+    await().until(() -> observer.received(shared + "/documents").size() == clients * updates);
     List<Integer> versions = observer.received(shared + "/documents").stream()
         .map(m -> m.json().at("/current/version").asInt()).toList();
     assertEquals(IntStream.rangeClosed(1, clients * updates).boxed().toList(), versions);
@@ -455,48 +331,5 @@ class AwsIotEmulatorTest {
       assertEquals(updates, aws.shadow("own-" + c).orElseThrow().get("version").asInt());
     }
     assertEquals(clients * updates, aws.updatesAccepted("shared-thing"));
-  }
-
-  private TestClient.V5 v5(String clientId) throws MqttException {
-    return track(TestClient.v5(aws.serverUri(), clientId, tls.clientSslContext(true)));
-  }
-
-  private TestClient.V3 v3(String clientId) throws org.eclipse.paho.client.mqttv3.MqttException {
-    return track(TestClient.v3(aws.serverUri(), clientId, tls.clientSslContext(true)));
-  }
-
-  private <T extends AutoCloseable> T track(T closeable) {
-    cleanup.add(closeable);
-    return closeable;
-  }
-
-  private static void assertRejected(JsonNode error, int code, String message) {
-    assertEquals(code, error.get("code").asInt(), error.toString());
-    assertEquals(message, error.get("message").asText());
-    assertTrue(error.get("timestamp").asLong() > 0);
-  }
-
-  /** The other material's client certificate, trusting this emulator's CA. */
-  private SSLContext otherClientContext() throws Exception {
-    KeyStore keys = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(otherCa.clientKeystore("PKCS12"))) {
-      keys.load(in, otherCa.password().toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(keys, otherCa.password().toCharArray());
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", tls.caCertificate());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-    return context;
-  }
-
-  private static X509Certificate readCertificate(Path pem) throws Exception {
-    try (InputStream in = Files.newInputStream(pem)) {
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    }
   }
 }
