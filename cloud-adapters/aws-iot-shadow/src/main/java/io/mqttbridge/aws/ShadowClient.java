@@ -298,6 +298,10 @@ public final class ShadowClient implements AutoCloseable {
 
     private static String describe(int errorCode, ConnAckPacket connAck) {
         String crt = errorCode == 0 ? "" : CRT.awsErrorName(errorCode) + ": " + CRT.awsErrorString(errorCode);
+        if (crt.contains("TLS")) {
+            crt += " (the TLS handshake failed: is the device certificate active and signed by a CA the endpoint"
+                + " trusts, and does aws.iot.ca.path hold the CA of the endpoint's certificate?)";
+        }
         if (connAck != null && connAck.getReasonCode() != null
             && connAck.getReasonCode() != ConnAckPacket.ConnectReasonCode.SUCCESS) {
             crt += (crt.isEmpty() ? "" : "; ") + "CONNACK " + connAck.getReasonCode()

@@ -157,10 +157,10 @@ public final class AwsIotEmulator implements AutoCloseable {
 
   /**
    * A shadow as {@code /get/accepted} would return it: {@code state} (desired, reported, delta), {@code metadata},
-   * {@code version}, {@code timestamp}; empty if it does not exist. {@code shadowName} null is the classic shadow.
+   * {@code version}, {@code timestamp}; empty if it does not exist. {@code shadowName} null or empty is the classic shadow.
    */
   public Optional<ObjectNode> shadow(String thingName, String shadowName) {
-    return shadows.read(thingName, shadowName);
+    return shadows.read(thingName, classicIfEmpty(shadowName));
   }
 
   /** {@link #shadow(String)} as compact JSON. */
@@ -180,7 +180,7 @@ public final class AwsIotEmulator implements AutoCloseable {
    * MQTT subscribers as for an MQTT update. Not affected by {@link #rejectNextUpdates} and not counted.
    */
   public ShadowResponse updateShadow(String thingName, String shadowName, String request) {
-    return shadows.updateFromCloud(thingName, shadowName, request);
+    return shadows.updateFromCloud(thingName, classicIfEmpty(shadowName), request);
   }
 
   /** Sets desired state as a cloud application does: {@link #updateShadow} with {@code {"state":{"desired":..}}}. */
@@ -188,9 +188,14 @@ public final class AwsIotEmulator implements AutoCloseable {
     return updateShadow(thingName, shadowName, "{\"state\":{\"desired\":" + desiredJson + "}}");
   }
 
+  /** Null and empty both name the classic shadow, as the connectors' configs do (an empty name is none). */
+  private static String classicIfEmpty(String shadowName) {
+    return shadowName == null || shadowName.isEmpty() ? null : shadowName;
+  }
+
   /** Deletes a shadow as the DeleteThingShadow API does; {@code /delete/accepted} is published when it existed. */
   public ShadowResponse deleteShadow(String thingName, String shadowName) {
-    return shadows.deleteFromCloud(thingName, shadowName);
+    return shadows.deleteFromCloud(thingName, classicIfEmpty(shadowName));
   }
 
   /**
