@@ -2,11 +2,13 @@ package io.mqttbridge.demo;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mqttbridge.testkit.aws.AwsIotEmulator;
 import io.mqttbridge.testkit.connect.ConnectCluster;
 import io.mqttbridge.testkit.mqtt.BrokerConfig;
 import io.mqttbridge.testkit.mqtt.MqttBroker;
 import io.mqttbridge.testkit.mqtt.MqttBrokers;
 import io.mqttbridge.testkit.mqtt.MqttSubscriber;
+import io.mqttbridge.testkit.tls.TlsMaterial;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -47,9 +49,17 @@ public final class QuickStart {
             System.err.println("usage: QuickStart CONFIG_DIR [MESSAGES_PER_SENSOR]");
             System.exit(2);
         }
-        Path configDir = Path.of(args[0]);
+        boolean ok = run(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 30);
+        System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * Runs the whole pipeline once with {@code perSensor} telemetry messages per sensor.
+     *
+     * @return whether every message, command and cloud change arrived where it should
+     */
+    public static boolean run(Path configDir, int perSensor) throws Exception {
         Path connectorJson = configDir.resolve("mqtt-source.json");
-        int perSensor = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         Map<String, String> config = readConnectorConfig(connectorJson);
         String kafkaTopic = config.get("kafka.topic");
         String name = config.getOrDefault("name", "mqtt-source");
@@ -77,10 +87,10 @@ public final class QuickStart {
                 say(records.size() + " of " + total + " messages reached Kafka topic '" + kafkaTopic + "'"
                     + (records.size() >= total ? ": telemetry OK" : ": MISSING MESSAGES"));
                 boolean commandsOk = sendCommands(connect, broker.tcpUri(), configDir.resolve("mqtt-sink.json"));
-                if (records.size() < total || !commandsOk) {
-                    System.exit(1);
-                }
-                say("quick start OK");
+                boolean cloudOk = awsShadowLoop(connect, broker.tcpUri(), configDir, perSensor - 1);
+                boolean ok = records.size() >= total && commandsOk && cloudOk;
+                say(ok ? "quick start OK" : "quick start FAILED");
+                return ok;
             }
         }
     }
@@ -122,6 +132,63 @@ public final class QuickStart {
             say(delivered + " of " + SENSORS.size() + " commands reached their devices"
                 + (delivered == SENSORS.size() ? ": commands OK" : ": MISSING COMMANDS"));
             return delivered == SENSORS.size();
+        }
+    }
+
+    /**
+     * The AWS IoT leg against the testkit's emulator (mutual TLS, the documented shadow topics): the shadow sink
+     * turns telemetry into each sensor's reported state; the shadow source turns a desired change made "in the cloud"
+     * into a record on the commands topic, which the MQTT sink delivers to the device.
+     */
+    private static boolean awsShadowLoop(ConnectCluster connect, String brokerUri, Path configDir, int lastSeq)
+        throws Exception {
+        say("starting the AWS IoT Core emulator (mutual TLS, device shadow service)");
+        TlsMaterial tls = TlsMaterial.generate(Files.createTempDirectory("quickstart-tls"), List.of("localhost"));
+        try (AwsIotEmulator aws = AwsIotEmulator.start(AwsIotEmulator.Config.builder(tls).build());
+             MqttSubscriber devices = MqttSubscriber.builder(brokerUri, "plant/+/commands").qos(1)
+                 .persistentSession(false).connect()) {
+            Map<String, String> endpoint = Map.of("aws.iot.endpoint", aws.host(), "aws.iot.port",
+                Integer.toString(aws.port()), "aws.iot.certificate.path", tls.clientCertPem().toString(),
+                "aws.iot.private.key.path", tls.clientKeyPem().toString(), "aws.iot.ca.path",
+                tls.caCertPem().toString());
+            for (String file : List.of("aws-shadow-sink.json", "aws-shadow-source.json")) {
+                Map<String, String> config = readConnectorConfig(configDir.resolve(file));
+                config.putAll(endpoint);
+                say("creating connector '" + config.get("name") + "' through REST from " + configDir.resolve(file));
+                connect.putConnector(config.get("name"), config);
+                connect.awaitRunning(config.get("name"), 1, Duration.ofSeconds(60));
+            }
+            int reported = 0;
+            for (String sensor : SENSORS) {
+                try {
+                    org.awaitility.Awaitility.await("the reported state of " + sensor).atMost(Duration.ofSeconds(60))
+                        .until(() -> aws.shadow(sensor).map(d -> d.path("state").path("reported").path("seq")
+                            .asInt(-1)).orElse(-1) == lastSeq);
+                    say("AWS shadow of " + sensor + ": reported " + aws.shadow(sensor).orElseThrow().path("state")
+                        .path("reported") + ", version " + aws.shadow(sensor).orElseThrow().path("version"));
+                    reported++;
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    say("AWS shadow of " + sensor + " did not reach the last reading");
+                }
+            }
+            String sensor = SENSORS.get(0);
+            say("setting desired state {\"led\":\"off\"} of " + sensor + " in the cloud");
+            aws.updateDesired(sensor, null, "{\"led\":\"off\"}");
+            boolean delivered;
+            try {
+                MqttSubscriber.Received command = devices.awaitMessage("the desired change at " + sensor,
+                    r -> r.topic().equals("plant/" + sensor + "/commands") && r.text().contains("off"),
+                    Duration.ofSeconds(60));
+                say("device " + sensor + " got " + command.text() + " (shadow delta -> Kafka -> MQTT)");
+                delivered = true;
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                say("device " + sensor + " did not get its desired change");
+                delivered = false;
+            }
+            boolean ok = reported == SENSORS.size() && delivered;
+            say("AWS IoT leg: " + reported + " of " + SENSORS.size() + " shadows reported, desired change "
+                + (delivered ? "delivered" : "NOT delivered") + (ok ? ": cloud OK" : ": CLOUD LEG FAILED"));
+            return ok;
         }
     }
 
