@@ -1,0 +1,26 @@
+package io.mqttbridge.azure;
+
+/** What a {@link DeviceSession} reports besides request answers; called on the device SDK's threads. */
+interface DeviceSessionListener {
+
+    /** A desired-properties patch arrived, as JSON without {@code $version}. */
+    default void desiredChanged(String deviceId, long version, String patchJson) {
+    }
+
+    /** The connection dropped; the SDK reconnects on its own. */
+    default void connectionLost(String deviceId, String reason) {
+    }
+
+    /** The connection is back after a loss: whatever was sent meanwhile may be missing. */
+    default void reconnected(String deviceId) {
+    }
+
+    /**
+     * The SDK gave up the connection for good (not by {@link DeviceSession#close()}).
+     *
+     * @param authentication whether the hub refused the credentials (an expired token, say), so that reconnecting
+     *     with them cannot help
+     */
+    default void disconnected(String deviceId, String reason, boolean authentication) {
+    }
+}
