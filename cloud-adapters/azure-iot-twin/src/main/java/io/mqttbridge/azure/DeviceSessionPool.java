@@ -22,14 +22,13 @@ import java.util.function.Predicate;
  * included, so the number of connections and SDK clients never exceeds it). When a device needs a session and the
  * pool is full, the least recently used idle session (nothing in flight, no work queued for its device) is closed
  * for it, on the same background thread that then opens the new one. Sessions idle for longer than the idle timeout
- * are closed as well.
+ * are closed as well. At most {@code openConcurrency} sessions open or close at the same time.
  *
  * <p>Threading: every method runs on the owning task's thread. Opening and closing run on the pool's own threads,
  * which report back by handing a {@link Runnable} to {@code taskThread}; the owner runs those on its thread.
  */
 final class DeviceSessionPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceSessionPool.class);
-    private static final int MAX_OPENING_THREADS = 8;
 
     /** What the owner learns about sessions. */
     interface Events {
@@ -71,8 +70,9 @@ final class DeviceSessionPool implements AutoCloseable {
     private long opened;
     private long evicted;
 
-    DeviceSessionPool(int maxSessions, long idleTimeoutMs, DeviceSessionFactory factory, DeviceSessionListener listener,
-                      Executor taskThread, Events events, Predicate<String> hasWork, String threadPrefix) {
+    DeviceSessionPool(int maxSessions, int openConcurrency, long idleTimeoutMs, DeviceSessionFactory factory,
+                      DeviceSessionListener listener, Executor taskThread, Events events, Predicate<String> hasWork,
+                      String threadPrefix) {
         this.maxSessions = maxSessions;
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(idleTimeoutMs);
         this.factory = factory;
@@ -81,7 +81,7 @@ final class DeviceSessionPool implements AutoCloseable {
         this.events = events;
         this.hasWork = hasWork;
         AtomicInteger threads = new AtomicInteger();
-        int size = Math.min(MAX_OPENING_THREADS, maxSessions);
+        int size = Math.min(openConcurrency, maxSessions);
         this.workers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, threadPrefix + "-sessions-" + threads.incrementAndGet());
             t.setDaemon(true);

@@ -155,8 +155,9 @@ public class TwinSinkTask extends SinkTask {
             config.telemetryPropertyHeaders(), config.tombstoneBehavior());
         backoff = new ReconnectBackoff(Duration.ofMillis(hub.retryBackoffMs()), Duration.ofMillis(hub.retryBackoffMaxMs()));
         reporter = errantRecordReporter();
-        pool = new DeviceSessionPool(config.poolMaxClients(), config.poolIdleTimeoutMs(), factory, new Listener(),
-            events::add, new PoolEvents(), devices::containsKey, config.connectorName() + "-" + config.taskId());
+        pool = new DeviceSessionPool(config.poolMaxClients(), config.poolOpenConcurrency(), config.poolIdleTimeoutMs(),
+            factory, new Listener(), events::add, new PoolEvents(), devices::containsKey,
+            config.connectorName() + "-" + config.taskId());
         registerMetrics();
         log.info("IoT Hub twin sink task {} started: devices {} of hub {}{} get {}, at most {} device clients",
             config.taskId(), config.deviceIdTemplate(), hub.hostName().isEmpty() ? "(from connection strings)"
@@ -474,11 +475,11 @@ public class TwinSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        // A fatal error surfaces from put(); the offsets of what the hub acknowledged are committed regardless.
         runEvents();
-        if (fatal != null) {
-            throw fatal;
+        if (fatal == null) {
+            dispatch(nanoTime.getAsLong());
         }
-        dispatch(nanoTime.getAsLong());
         Map<TopicPartition, OffsetAndMetadata> committable = tracker.committable(currentOffsets);
         if (log.isDebugEnabled()) {
             log.debug("IoT Hub twin sink task {} commits {} of {} offered; {} in flight, {} queued; {}",
