@@ -220,13 +220,14 @@ final class DeviceCredentials {
         }
     }
 
-    /** Why a symmetric key is unusable, or null. */
+    /** Why a symmetric key is unusable, as a predicate ("is not base64 ..."), or null. */
     static String keyProblem(String key) {
         try {
             byte[] bytes = Base64.getDecoder().decode(key.trim());
-            return bytes.length < 16 ? "a symmetric key has 16 to 64 bytes, this one " + bytes.length : null;
+            return bytes.length < 16 ? "is too short: a symmetric key has 16 to 64 bytes, this one " + bytes.length
+                : null;
         } catch (IllegalArgumentException e) {
-            return "not a base64 symmetric key";
+            return "is not a base64 symmetric key";
         }
     }
 
@@ -276,7 +277,7 @@ final class DeviceCredentials {
                     + "SharedAccessKey or SharedAccessSignature");
             }
             if (key != null && keyProblem(key) != null) {
-                throw new IllegalArgumentException(where + " (device '" + device + "'): the SharedAccessKey is "
+                throw new IllegalArgumentException(where + " (device '" + device + "'): the SharedAccessKey "
                     + keyProblem(key));
             }
             if (token != null && (!token.startsWith("SharedAccessSignature ") || tokenExpiry(token) == null)) {
@@ -319,7 +320,7 @@ final class DeviceCredentials {
             }
             String problem = keyProblem(key);
             if (problem != null) {
-                throw new IllegalArgumentException("the key of device '" + device + "' is " + problem);
+                throw new IllegalArgumentException("the key of device '" + device + "' " + problem);
             }
             if (result.put(device, key) != null) {
                 throw new IllegalArgumentException("device '" + device + "' has more than one key");

@@ -219,10 +219,11 @@ public final class IotHubConnectionConfig {
         }
         if (mode == AuthMode.GROUP_KEY && values.containsKey(GROUP_KEY_CONFIG)) {
             String key = secret(values.get(GROUP_KEY_CONFIG));
-            String problem = key == null ? "required with " + AUTH_MODE_CONFIG + "=group.key: give the enrollment "
-                + "group's symmetric key (base64)" : DeviceCredentials.keyProblem(key);
-            if (problem != null) {
-                add(problems, GROUP_KEY_CONFIG, problem);
+            if (key == null) {
+                add(problems, GROUP_KEY_CONFIG, "required with " + AUTH_MODE_CONFIG + "=group.key: give the "
+                    + "enrollment group's symmetric key (base64)");
+            } else if (DeviceCredentials.keyProblem(key) != null) {
+                add(problems, GROUP_KEY_CONFIG, "the group key " + DeviceCredentials.keyProblem(key));
             }
         }
         if (mode == AuthMode.X509 && values.get(X509_KEYSTORE_LOCATION_CONFIG) instanceof String location

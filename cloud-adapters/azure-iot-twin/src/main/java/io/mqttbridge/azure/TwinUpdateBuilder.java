@@ -1,8 +1,6 @@
 package io.mqttbridge.azure;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mqttbridge.core.codec.PayloadEncoder;
 import io.mqttbridge.core.codec.PayloadEncoders;
 import io.mqttbridge.core.codec.PayloadEncodingException;
@@ -79,24 +77,37 @@ final class TwinUpdateBuilder {
         return new TwinUpdate(deviceId, patch, message);
     }
 
+    /** The patch as text, spliced rather than re-parsed, so numbers keep every digit the encoder wrote. */
     private String reportedPatch(byte[] json) throws UndeliverableRecordException {
-        JsonNode value;
-        try {
-            value = JSON.readTree(json);
-        } catch (IOException e) {
-            throw new UndeliverableRecordException("the value's JSON cannot be read back: " + e.getMessage(), e);
-        }
+        String text = new String(json, StandardCharsets.UTF_8);
         if (!reportedProperty.isEmpty()) {
-            ObjectNode patch = JSON.createObjectNode();
-            patch.set(reportedProperty, value);
-            return patch.toString();
+            return "{" + quote(reportedProperty) + ":" + text + "}";
         }
-        if (!value.isObject()) {
+        if (!text.startsWith("{")) {
             throw new UndeliverableRecordException("reported properties must be a JSON object, the value is a JSON "
-                + value.getNodeType().toString().toLowerCase(java.util.Locale.ROOT) + ": send objects, or set "
-                + TwinSinkConfig.REPORTED_PROPERTY_CONFIG + " to report the value under one property");
+                + kind(text) + ": send objects, or set " + TwinSinkConfig.REPORTED_PROPERTY_CONFIG
+                + " to report the value under one property");
         }
-        return value.toString();
+        return text;
+    }
+
+    private static String quote(String name) {
+        try {
+            return JSON.writeValueAsString(name);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String kind(String json) {
+        char first = json.isEmpty() ? ' ' : json.charAt(0);
+        return switch (first) {
+            case '[' -> "array";
+            case '"' -> "string";
+            case 't', 'f' -> "boolean";
+            case 'n' -> "null";
+            default -> "number";
+        };
     }
 
     private Map<String, String> properties(SinkRecord record) {
