@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -99,7 +100,7 @@ abstract class TwinItBase extends ConnectorItBase {
     }
 
     /** Waits, failing fast if the connector FAILED, until {@code condition} holds. */
-    void awaitDelivered(String connector, String what, java.util.concurrent.Callable<Boolean> condition) {
+    void awaitDelivered(String connector, String what, Callable<Boolean> condition) {
         Awaitility.await(what).atMost(DELIVERY_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
             statusFailingFast(connector);
             return condition.call();

@@ -1,11 +1,18 @@
 package io.mqttbridge.azure.integration;
 
 import io.mqttbridge.azure.TwinSinkConnector;
+import io.mqttbridge.testkit.azure.IotHubEmulator;
 import io.mqttbridge.testkit.azure.ReportedPatch;
 import io.mqttbridge.testkit.azure.TelemetryMessage;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -113,8 +120,30 @@ class TwinSinkIT extends TwinItBase {
         awaitDelivered(topic, "the patch after server errors", () -> hub.reportedPatches("busy-1").size() == 3);
         assertEquals(json("{\"n\":2}"), hub.reported("busy-1"));
         awaitCommittedOffset(topic, topic, 3);
-        assertTrue(connect.consumeUntilQuiet(topic + ".dlq", java.time.Duration.ofSeconds(1),
-            java.time.Duration.ofSeconds(5)).isEmpty(), "nothing was dead-lettered");
+        assertTrue(connect.consumeUntilQuiet(topic + ".dlq", Duration.ofSeconds(1), Duration.ofSeconds(5)).isEmpty(),
+            "nothing was dead-lettered");
+    }
+
+    @Test
+    void x509DevicesReportWithTheirOwnCertificate() throws Exception {
+        String topic = "x509";
+        // The emulator's client certificate, in a key store named like the device: client-keystore.pkcs12.
+        Path store = hub.tls().clientKeystore("PKCS12");
+        X509Certificate certificate;
+        try (InputStream in = Files.newInputStream(hub.tls().clientCertPem())) {
+            certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        hub.registerX509Device("client-keystore", IotHubEmulator.thumbprint(certificate), null);
+        Map<String, String> props = sinkProps(topic);
+        props.put("iothub.auth.mode", "x509");
+        props.put("iothub.x509.keystore.location", store.getParent().resolve("${device.id}.pkcs12").toString());
+        props.put("iothub.x509.keystore.type", "PKCS12");
+        props.put("iothub.x509.keystore.password", hub.tls().password());
+        runConnector(topic, props, 1);
+        produce(topic, "client-keystore", "{\"auth\":\"x509\"}");
+        awaitDelivered(topic, "the X.509 device's patch", () -> hub.reportedPatches("client-keystore").size() == 1);
+        assertEquals(json("{\"auth\":\"x509\"}"), hub.reported("client-keystore"));
+        awaitCommittedOffset(topic, topic, 1);
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +19,7 @@ class TwinSourceIT extends TwinItBase {
     /** The device keys of {@code config/azure-twin-source.json}: demo credentials, decoding to "DEMO ONLY: ...". */
     private static final String DEMO_KEY_1 = "REVNTyBPTkxZOiBlc3AzMi0wMSBrZXksIG5vdCBhIHJlYWwgb25l";
     private static final String DEMO_KEY_2 = "REVNTyBPTkxZOiBlc3AzMi0wMiBrZXksIG5vdCBhIHJlYWwgb25l";
-    private static final Duration QUIET_TIME = Duration.ofSeconds(2);
+    private static final Duration QUIET_TIME = Duration.ofSeconds(1);
 
     /** A source of {@code devices} (registered with fresh keys) to {@code topic}, from the example config. */
     private Map<String, String> sourceProps(String name, String... devices) {
@@ -141,7 +143,7 @@ class TwinSourceIT extends TwinItBase {
         props.put("tasks.max", "2");
         runConnector(name, props, 2);
         List<ConsumerRecord<byte[], byte[]>> records = awaitRecords(name, name, 3);
-        assertEquals(java.util.Set.of("st-1", "st-2", "st-3"), records.stream()
-            .map(r -> header(r, "iothub.device.id")).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(Set.of("st-1", "st-2", "st-3"), records.stream().map(r -> header(r, "iothub.device.id"))
+            .collect(Collectors.toSet()));
     }
 }
