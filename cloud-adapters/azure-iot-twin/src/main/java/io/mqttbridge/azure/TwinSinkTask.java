@@ -153,7 +153,8 @@ public class TwinSinkTask extends SinkTask {
         }
         builder = new TwinUpdateBuilder(config.deviceIdTemplate(), config.targets(), config.reportedProperty(),
             config.telemetryPropertyHeaders(), config.tombstoneBehavior());
-        backoff = new ReconnectBackoff(Duration.ofMillis(hub.retryBackoffMs()), Duration.ofMillis(hub.retryBackoffMaxMs()));
+        backoff = new ReconnectBackoff(Duration.ofMillis(hub.retryBackoffMs()),
+            Duration.ofMillis(hub.retryBackoffMaxMs()));
         reporter = errantRecordReporter();
         pool = new DeviceSessionPool(config.poolMaxClients(), config.poolOpenConcurrency(), config.poolIdleTimeoutMs(),
             factory, new Listener(), events::add, new PoolEvents(), devices::containsKey,
@@ -449,7 +450,8 @@ public class TwinSinkTask extends SinkTask {
             return;
         }
         for (Device device : delayed) {
-            if (device.stuckSinceNanos != 0 && now - device.stuckSinceNanos > TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
+            long stuckNanos = now - device.stuckSinceNanos;
+            if (device.stuckSinceNanos != 0 && stuckNanos > TimeUnit.MILLISECONDS.toNanos(timeoutMs)) {
                 Throwable cause = device.lastError;
                 throw new ConnectException("Device '" + device.id + "' could not be delivered to for more than "
                     + timeoutMs + " ms (" + TwinSinkConfig.RETRY_TIMEOUT_MS_CONFIG + "), " + device.failures

@@ -129,7 +129,8 @@ public class TwinSourceTask extends SourceTask {
         }
         decoder = PayloadDecoders.create(config.payloadFormat(), config.decoderOptions());
         topicTemplate = config.kafkaTopicTemplate();
-        backoff = new ReconnectBackoff(Duration.ofMillis(hub.retryBackoffMs()), Duration.ofMillis(hub.retryBackoffMaxMs()));
+        backoff = new ReconnectBackoff(Duration.ofMillis(hub.retryBackoffMs()),
+            Duration.ofMillis(hub.retryBackoffMaxMs()));
         Map<String, Long> stored = storedVersions(config.deviceIds());
         for (String id : config.deviceIds()) {
             devices.put(id, new Device(id, stored.getOrDefault(id, 0L)));

@@ -104,7 +104,8 @@ class DeviceCredentialsTest {
             230_000L, 60_000L, 500L, 30_000L);
         DeviceCredentials credentials = new DeviceCredentials(withPassword);
         DeviceCredentials.DeviceConnection connection = credentials.connection("client-keystore");
-        assertEquals("HostName=hub.azure-devices.net;DeviceId=client-keystore;x509=true", connection.connectionString());
+        assertEquals("HostName=hub.azure-devices.net;DeviceId=client-keystore;x509=true",
+            connection.connectionString());
         assertTrue(connection.sslContext() instanceof NoDelaySslContext);
         assertTrue(assertThrows(DeviceCredentialsException.class, () -> credentials.connection("other")).getMessage()
             .contains("has no readable key store at"));

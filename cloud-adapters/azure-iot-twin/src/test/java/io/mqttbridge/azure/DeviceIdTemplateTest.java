@@ -22,8 +22,8 @@ class DeviceIdTemplateTest {
 
     @Test
     void rendersKeyHeaderFieldsAndKafkaCoordinates() throws Exception {
-        Schema schema = SchemaBuilder.struct().field("device", SchemaBuilder.struct().field("serial", Schema.INT32_SCHEMA)
-            .build()).build();
+        Schema device = SchemaBuilder.struct().field("serial", Schema.INT32_SCHEMA).build();
+        Schema schema = SchemaBuilder.struct().field("device", device).build();
         Struct value = new Struct(schema).put("device", new Struct(schema.field("device").schema()).put("serial", 17));
         SinkRecord record = record("esp-1", schema, value);
         assertEquals("esp-1", DeviceIdTemplate.parse("${key}").render(record));

@@ -115,7 +115,8 @@ public final class IotHubEmulator implements AutoCloseable {
   private final InetSocketAddress address;
   private final TlsMaterial tls;
   private final SslContext sslContext;
-  private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("iothub-emulator-accept", true));
+  private final EventLoopGroup boss =
+      new NioEventLoopGroup(1, new DefaultThreadFactory("iothub-emulator-accept", true));
   private final EventLoopGroup workers = new NioEventLoopGroup(2, new DefaultThreadFactory("iothub-emulator", true));
   private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile Channel serverChannel;
