@@ -40,7 +40,8 @@ class PluginPackagingIT {
     private static final Duration WORKER_START = Duration.ofSeconds(120);
     private static final List<String> CONNECTORS = List.of("io.mqttbridge.source.MqttSourceConnector",
         "io.mqttbridge.sink.MqttSinkConnector", "io.mqttbridge.aws.ShadowSinkConnector",
-        "io.mqttbridge.aws.ShadowSourceConnector");
+        "io.mqttbridge.aws.ShadowSourceConnector", "io.mqttbridge.azure.TwinSinkConnector",
+        "io.mqttbridge.azure.TwinSourceConnector");
 
     /** Under target/, so the worker's log stays for a look after a failure. */
     private Path dir;

@@ -1,5 +1,6 @@
 package io.mqttbridge.azure;
 
+import io.mqttbridge.core.config.CrossKeyValidation;
 import io.mqttbridge.core.Version;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;

@@ -1,5 +1,6 @@
 package io.mqttbridge.azure;
 
+import io.mqttbridge.core.sink.SinkOffsetTracker;
 import io.mqttbridge.core.Version;
 import io.mqttbridge.core.metrics.TaskMetrics;
 import io.mqttbridge.core.transport.ReconnectBackoff;
@@ -58,13 +59,13 @@ public class TwinSinkTask extends SinkTask {
     /** One record on its way: the reported patch first, then the telemetry message. */
     private static final class Pending {
         final SinkRecord record;
-        final OffsetTracker.Entry entry;
+        final SinkOffsetTracker.Entry entry;
         final TwinUpdate update;
         boolean reportedDone;
         int attempt;
         long sentNanos;
 
-        Pending(SinkRecord record, OffsetTracker.Entry entry, TwinUpdate update) {
+        Pending(SinkRecord record, SinkOffsetTracker.Entry entry, TwinUpdate update) {
             this.record = record;
             this.entry = entry;
             this.update = update;
@@ -95,7 +96,7 @@ public class TwinSinkTask extends SinkTask {
     private final LongSupplier nanoTime;
     private final long putWaitMs;
     private final LinkedBlockingQueue<Runnable> events = new LinkedBlockingQueue<>();
-    private final OffsetTracker tracker = new OffsetTracker();
+    private final SinkOffsetTracker tracker = new SinkOffsetTracker();
     private final Map<String, Device> devices = new HashMap<>();
     /** Devices with queued records and nothing in flight, not backing off. */
     private final Set<String> ready = new LinkedHashSet<>();
@@ -198,7 +199,7 @@ public class TwinSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         for (SinkRecord record : records) {
             TopicPartition partition = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
-            OffsetTracker.Entry entry = tracker.register(partition, record.originalKafkaOffset());
+            SinkOffsetTracker.Entry entry = tracker.register(partition, record.originalKafkaOffset());
             TwinUpdate update;
             try {
                 update = builder.build(record);
@@ -462,7 +463,7 @@ public class TwinSinkTask extends SinkTask {
     }
 
     /** Hands a record to the errant record reporter; without one, fails the task naming the record and cause. */
-    private void deadLetter(SinkRecord record, OffsetTracker.Entry entry, UndeliverableRecordException error) {
+    private void deadLetter(SinkRecord record, SinkOffsetTracker.Entry entry, UndeliverableRecordException error) {
         String where = record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
         if (reporter == null) {
             throw new ConnectException("Record " + where + " cannot be delivered to IoT Hub and this worker has no "
