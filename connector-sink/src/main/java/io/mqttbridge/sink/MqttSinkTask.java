@@ -4,6 +4,7 @@ import io.mqttbridge.core.Version;
 import io.mqttbridge.core.codec.PayloadEncoders;
 import io.mqttbridge.core.config.MqttConnectionConfig;
 import io.mqttbridge.core.metrics.TaskMetrics;
+import io.mqttbridge.core.sink.ConsumptionPause;
 import io.mqttbridge.core.sink.SinkOffsetTracker;
 import io.mqttbridge.core.transport.InboundMessage;
 import io.mqttbridge.core.transport.MqttConnectionSettings;
@@ -123,7 +124,7 @@ public class MqttSinkTask extends SinkTask {
     /** Publishes handed to the transport and not yet handled as completed; task thread only. */
     private int inFlight;
     private long nextSequence;
-    private boolean paused;
+    private final ConsumptionPause pause = new ConsumptionPause(PAUSED_POLL_MS);
     /** When the connection went down (nanoTime), or 0 while it is up. */
     private volatile long downSinceNanos;
     /** When the current (or last) connection was established. */
@@ -238,17 +239,9 @@ public class MqttSinkTask extends SinkTask {
             queue.addLast(outgoing);
         }
         pump(nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(putWaitMs));
-        if (hasWork()) {
-            if (!paused) {
-                log.debug("MQTT sink task {}: {} records wait for the publish window or the connection; pausing"
-                    + " consumption", config.taskId(), queue.size() + retries.size());
-                context.pause(context.assignment().toArray(new TopicPartition[0]));
-                paused = true;
-            }
-            context.timeout(PAUSED_POLL_MS);
-        } else if (paused) {
-            context.resume(context.assignment().toArray(new TopicPartition[0]));
-            paused = false;
+        if (pause.afterPut(context, hasWork())) {
+            log.debug("MQTT sink task {}: {} records wait for the publish window or the connection; pausing"
+                + " consumption", config.taskId(), queue.size() + retries.size());
         }
     }
 

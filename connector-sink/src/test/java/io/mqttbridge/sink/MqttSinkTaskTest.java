@@ -1,5 +1,6 @@
 package io.mqttbridge.sink;
 
+import io.mqttbridge.testkit.connect.RecordingSinkTaskContext;
 import io.mqttbridge.core.transport.MqttPublishRejectedException;
 import io.mqttbridge.core.transport.MqttTransportException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -27,7 +28,7 @@ class MqttSinkTaskTest {
     private static final TopicPartition P1 = new TopicPartition("cmds", 1);
 
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
-    private final FakeSinkContext context = new FakeSinkContext();
+    private final RecordingSinkTaskContext context = new RecordingSinkTaskContext();
     private FakePublisher publisher;
     private MqttSinkTask task;
 

@@ -9,6 +9,7 @@ import io.mqttbridge.core.codec.PayloadEncoders;
 import io.mqttbridge.core.codec.PayloadEncodingException;
 import io.mqttbridge.core.codec.PayloadFormat;
 import io.mqttbridge.core.metrics.TaskMetrics;
+import io.mqttbridge.core.sink.ConsumptionPause;
 import io.mqttbridge.core.sink.RecordTemplate;
 import io.mqttbridge.core.sink.RecordTemplateException;
 import io.mqttbridge.core.sink.SinkOffsetTracker;
@@ -129,7 +130,7 @@ public class ShadowSinkTask extends SinkTask {
     private long requestTimeoutMs;
     private int inFlight;
     private int queued;
-    private boolean paused;
+    private final ConsumptionPause pause = new ConsumptionPause(PAUSED_POLL_MS);
 
     public ShadowSinkTask() {
         this(ShadowClient::connect, System::nanoTime, PUT_WAIT_MS);
@@ -226,16 +227,7 @@ public class ShadowSinkTask extends SinkTask {
             }
         }
         pump(nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(putWaitMs));
-        if (queued > inFlight) {
-            if (!paused) {
-                context.pause(context.assignment().toArray(new TopicPartition[0]));
-                paused = true;
-            }
-            context.timeout(PAUSED_POLL_MS);
-        } else if (paused) {
-            context.resume(context.assignment().toArray(new TopicPartition[0]));
-            paused = false;
-        }
+        pause.afterPut(context, queued > inFlight);
     }
 
     private Update toUpdate(SinkRecord record, SinkOffsetTracker.Entry entry) throws UnusableRecordException {

@@ -1,5 +1,6 @@
 package io.mqttbridge.azure;
 
+import io.mqttbridge.core.sink.ConsumptionPause;
 import io.mqttbridge.core.sink.SinkOffsetTracker;
 import io.mqttbridge.core.Version;
 import io.mqttbridge.core.metrics.TaskMetrics;
@@ -112,7 +113,7 @@ public class TwinSinkTask extends SinkTask {
     private ErrantRecordReporter reporter;
     private ConnectException fatal;
     private int queued;
-    private boolean paused;
+    private final ConsumptionPause pause = new ConsumptionPause(PAUSED_POLL_MS);
     private long lastIdleCheckNanos;
 
     private TaskMetrics metrics = TaskMetrics.unregistered();
@@ -215,17 +216,9 @@ public class TwinSinkTask extends SinkTask {
             enqueue(new Pending(record, entry, update));
         }
         pump(nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(putWaitMs));
-        if (queued > 0) {
-            if (!paused) {
-                log.debug("IoT Hub twin sink task {}: {} records wait for their devices; pausing consumption",
-                    config.taskId(), queued);
-                context.pause(context.assignment().toArray(new TopicPartition[0]));
-                paused = true;
-            }
-            context.timeout(PAUSED_POLL_MS);
-        } else if (paused) {
-            context.resume(context.assignment().toArray(new TopicPartition[0]));
-            paused = false;
+        if (pause.afterPut(context, queued > 0)) {
+            log.debug("IoT Hub twin sink task {}: {} records wait for their devices; pausing consumption",
+                config.taskId(), queued);
         }
     }
 

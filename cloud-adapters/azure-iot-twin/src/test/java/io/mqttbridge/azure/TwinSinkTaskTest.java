@@ -1,5 +1,6 @@
 package io.mqttbridge.azure;
 
+import io.mqttbridge.testkit.connect.RecordingSinkTaskContext;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Schema;
@@ -28,7 +29,7 @@ class TwinSinkTaskTest {
     private static final String KEY = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes());
 
     private final FakeDeviceSessions sessions = new FakeDeviceSessions();
-    private final FakeSinkContext context = new FakeSinkContext();
+    private final RecordingSinkTaskContext context = new RecordingSinkTaskContext();
     private TwinSinkTask task;
     private int nextOffset;
 
