@@ -2,6 +2,7 @@ package io.mqttbridge.distribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mqttbridge.testkit.connect.WorkerProcess;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,10 +20,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -37,7 +37,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PluginPackagingIT {
-    private static final Duration WORKER_START = Duration.ofSeconds(120);
     private static final List<String> CONNECTORS = List.of("io.mqttbridge.source.MqttSourceConnector",
         "io.mqttbridge.sink.MqttSinkConnector", "io.mqttbridge.aws.ShadowSinkConnector",
         "io.mqttbridge.aws.ShadowSourceConnector", "io.mqttbridge.azure.TwinSinkConnector",
@@ -46,8 +45,7 @@ class PluginPackagingIT {
     /** Under target/, so the worker's log stays for a look after a failure. */
     private Path dir;
     private EmbeddedKafkaCluster kafka;
-    private Process worker;
-    private Path workerLog;
+    private WorkerProcess worker;
     private URI rest;
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
@@ -56,47 +54,23 @@ class PluginPackagingIT {
     void startKafkaAndWorker() throws Exception {
         dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "packaging-it-");
         Path pluginPath = dir.resolve("plugins");
-        Path pluginDir = unzip(Path.of(System.getProperty("plugin.zip")), pluginPath);
-
-        kafka = new EmbeddedKafkaCluster(1, new Properties());
-        kafka.start();
-        int port = freePort();
-        rest = URI.create("http://127.0.0.1:" + port + "/");
-        Properties props = new Properties();
-        props.put("bootstrap.servers", kafka.bootstrapServers());
-        props.put("group.id", "packaging-it");
-        props.put("config.storage.topic", "packaging-configs");
-        props.put("offset.storage.topic", "packaging-offsets");
-        props.put("status.storage.topic", "packaging-status");
-        props.put("config.storage.replication.factor", "1");
-        props.put("offset.storage.replication.factor", "1");
-        props.put("status.storage.replication.factor", "1");
-        props.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        props.put("listeners", "http://127.0.0.1:" + port);
-        props.put("plugin.path", pluginPath.toString());
-        props.put("plugin.discovery", "service_load");
-        Path workerProps = dir.resolve("worker.properties");
-        try (var out = Files.newBufferedWriter(workerProps)) {
-            props.store(out, "packaging IT worker");
-        }
+        Path pluginDir = WorkerProcess.unpackPlugin(Path.of(System.getProperty("plugin.zip")), pluginPath);
+        assertTrue(Files.isDirectory(pluginDir.resolve("lib")), "the zip holds one plugin directory with lib/");
         String classpath = Files.readString(Path.of(System.getProperty("worker.classpath.file"))).trim();
         assertFalse(classpath.contains("mqttbridge") || classpath.contains("paho"),
             "the worker's own class path must not hold the plugin: " + classpath);
-        assertTrue(Files.isDirectory(pluginDir.resolve("lib")), "the zip holds one plugin directory with lib/");
-        workerLog = dir.resolve("worker.log");
-        worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m", "-cp", classpath, "org.apache.kafka.connect.cli.ConnectDistributed", workerProps.toString())
-            .redirectErrorStream(true).redirectOutput(workerLog.toFile()).start();
+
+        kafka = new EmbeddedKafkaCluster(1, new Properties());
+        kafka.start();
+        worker = WorkerProcess.start(dir.resolve("worker"), classpath, pluginPath, kafka.bootstrapServers(),
+            Map.of(), List.of());
+        rest = worker.restUrl();
     }
 
     @AfterAll
-    void stop() throws InterruptedException {
+    void stop() {
         if (worker != null) {
-            worker.destroy();
-            if (!worker.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                worker.destroyForcibly();
-            }
+            worker.close();
         }
         if (kafka != null) {
             kafka.stop();
@@ -163,12 +137,9 @@ class PluginPackagingIT {
     }
 
     private JsonNode awaitPlugins() {
-        return Awaitility.await("the worker's REST API at " + rest).atMost(WORKER_START)
+        return Awaitility.await("the plugins listed at " + rest).atMost(Duration.ofSeconds(60))
             .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
             .until(() -> {
-                if (!worker.isAlive()) {
-                    throw new AssertionError("the worker exited " + worker.exitValue() + ": " + tail(workerLog));
-                }
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(rest.resolve("connector-plugins"))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
                 return r.statusCode() == 200 ? json.readTree(r.body()) : null;
@@ -197,43 +168,5 @@ class PluginPackagingIT {
             }
         }
         return "(no key " + key + ")";
-    }
-
-    /** Unpacks the zip and returns the plugin directory it holds. */
-    private static Path unzip(Path zipFile, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(zipFile))) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                Path out = target.resolve(e.getName()).normalize();
-                if (!out.startsWith(target)) {
-                    throw new IOException("zip entry outside the target: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    Files.copy(zip, out); // copies this entry only; the stream stays open for the next
-                }
-            }
-        }
-        try (Stream<Path> children = Files.list(target)) {
-            return children.filter(Files::isDirectory).findFirst()
-                .orElseThrow(() -> new IOException("the zip holds no plugin directory"));
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
     }
 }

@@ -54,11 +54,10 @@ public final class ConnectCluster implements AutoCloseable {
       "scheduled.rebalance.max.delay.ms", "1000");
 
   private static final Duration WORKER_START_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private final EmbeddedConnectCluster cluster;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  private final ObjectMapper json = new ObjectMapper();
+  private final ConnectRestClient rest = new ConnectRestClient(this::restUrl);
+  private final KafkaTopicReader topics = new KafkaTopicReader(this::bootstrapServers);
 
   private ConnectCluster(EmbeddedConnectCluster cluster) {
     this.cluster = cluster;
@@ -126,84 +125,42 @@ public final class ConnectCluster implements AutoCloseable {
 
   /** {@code PUT /connectors/NAME/config} with the config as JSON; creates or updates the connector. */
   public void putConnector(String name, Map<String, String> config) {
-    send("PUT", "connectors/" + encode(name) + "/config", config, 200, 201);
+    rest.putConnector(name, config);
   }
 
-  /**
-   * {@code PUT /connector-plugins/CLASS/config/validate}: the parsed JSON answer ({@code error_count}, {@code configs}
-   * with each key's {@code value.errors}).
-   */
+  /** See {@link ConnectRestClient#validate}. */
   public Map<String, Object> validate(String connectorClass, Map<String, String> config) {
-    Map<String, String> body = new LinkedHashMap<>(config);
-    body.putIfAbsent("connector.class", connectorClass);
-    return parse(send("PUT", "connector-plugins/" + encode(connectorClass) + "/config/validate", body, 200));
+    return rest.validate(connectorClass, config);
   }
 
   /** {@code DELETE /connectors/NAME}; returns once the worker no longer lists the connector. */
   public void deleteConnector(String name) {
-    send("DELETE", "connectors/" + encode(name), null, 200, 204);
-    Awaitility.await("connector " + name + " deleted").atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-        .until(() -> request("GET", "connectors/" + encode(name), null).statusCode() == 404);
+    rest.deleteConnector(name);
   }
 
   /** {@code GET /connectors/NAME/status}, parsed; empty map when the connector does not exist. */
   public Map<String, Object> status(String name) {
-    HttpResponse<String> response = request("GET", "connectors/" + encode(name) + "/status", null);
-    return response.statusCode() == 200 ? parse(response.body()) : Map.of();
+    return rest.status(name);
   }
 
   /** Waits until the connector and {@code tasks} tasks are RUNNING; fails with the last status otherwise. */
   public void awaitRunning(String name, int tasks, Duration timeout) {
-    AtomicReference<Map<String, Object>> last = new AtomicReference<>(Map.of());
-    try {
-      Awaitility.await("connector " + name + " and " + tasks + " tasks RUNNING")
-          .atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-          .until(() -> {
-            Map<String, Object> status = status(name);
-            last.set(status);
-            if (!"RUNNING".equals(state(status.get("connector")))) {
-              return false;
-            }
-            List<?> taskStates = (List<?>) status.getOrDefault("tasks", List.of());
-            return taskStates.size() == tasks && taskStates.stream().allMatch(t -> "RUNNING".equals(state(t)));
-          });
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("Connector " + name + " did not reach RUNNING with " + tasks + " tasks within "
-          + timeout + "; last status: " + last.get(), e);
-    }
+    rest.awaitRunning(name, tasks, timeout);
   }
 
   /** Waits until task {@code task} of the connector is FAILED and returns its trace. */
   public String awaitTaskFailed(String name, int task, Duration timeout) {
-    AtomicReference<Map<String, Object>> last = new AtomicReference<>(Map.of());
-    AtomicReference<String> trace = new AtomicReference<>();
-    try {
-      Awaitility.await("task " + name + "-" + task + " FAILED")
-          .atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-          .until(() -> {
-            Map<String, Object> status = status(name);
-            last.set(status);
-            for (Object t : (List<?>) status.getOrDefault("tasks", List.of())) {
-              Map<?, ?> taskStatus = (Map<?, ?>) t;
-              if (((Number) taskStatus.get("id")).intValue() == task && "FAILED".equals(taskStatus.get("state"))) {
-                Object text = taskStatus.get("trace");
-                trace.set(text == null ? "" : text.toString());
-                return true;
-              }
-            }
-            return false;
-          });
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("Task " + task + " of " + name + " did not fail within " + timeout
-          + "; last status: " + last.get(), e);
-    }
-    return trace.get();
+    return rest.awaitTaskFailed(name, task, timeout);
   }
 
   /** {@code POST /connectors/NAME/restart?includeTasks=true}. */
   public void restartConnector(String name) {
-    send("POST", "connectors/" + encode(name) + "/restart?includeTasks=true", null, 200, 202, 204);
+    rest.restartConnector(name);
+  }
+
+  /** The REST client of the (current) worker. */
+  public ConnectRestClient rest() {
+    return rest;
   }
 
   /** Stops the worker and starts a new one (same Kafka, same group); returns once its REST API answers. */
@@ -215,36 +172,12 @@ public final class ConnectCluster implements AutoCloseable {
 
   /** Reads {@code topic} from the beginning until at least {@code atLeast} records arrived; fails on timeout. */
   public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int atLeast, Duration timeout) {
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = consumerFromBeginning(topic)) {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (records.size() < atLeast && System.nanoTime() < deadline) {
-        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
-        batch.forEach(records::add);
-      }
-    }
-    if (records.size() < atLeast) {
-      throw new AssertionError("Expected at least " + atLeast + " records in " + topic + " within " + timeout
-          + ", got " + records.size());
-    }
-    return records;
+    return topics.consume(topic, atLeast, timeout);
   }
 
   /** Reads {@code topic} from the beginning until no record arrived for {@code quiet} (or {@code max} passed). */
   public List<ConsumerRecord<byte[], byte[]>> consumeUntilQuiet(String topic, Duration quiet, Duration max) {
-    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = consumerFromBeginning(topic)) {
-      long deadline = System.nanoTime() + max.toNanos();
-      long lastArrival = System.nanoTime();
-      while (System.nanoTime() < deadline && System.nanoTime() - lastArrival < quiet.toNanos()) {
-        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
-        if (!batch.isEmpty()) {
-          batch.forEach(records::add);
-          lastArrival = System.nanoTime();
-        }
-      }
-    }
-    return records;
+    return topics.consumeUntilQuiet(topic, quiet, max);
   }
 
   /** Stops the worker and Kafka; never throws. */
@@ -257,83 +190,12 @@ public final class ConnectCluster implements AutoCloseable {
     }
   }
 
-  private KafkaConsumer<byte[], byte[]> consumerFromBeginning(String topic) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    // assign, not subscribe: no group rebalance, all partitions from offset 0
-    List<TopicPartition> partitions = new ArrayList<>();
-    Awaitility.await("topic " + topic + " exists").atMost(Duration.ofSeconds(30)).ignoreExceptions()
-        .until(() -> {
-          List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-          if (infos == null || infos.isEmpty()) {
-            return false;
-          }
-          infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-          return true;
-        });
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    return consumer;
-  }
-
   private WorkerHandle worker() {
     return cluster.workers().stream().findFirst()
         .orElseThrow(() -> new IllegalStateException("The Connect cluster has no worker"));
   }
 
   private void awaitWorkerUp() {
-    Awaitility.await("Connect worker REST API up").atMost(WORKER_START_TIMEOUT)
-        .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-        .until(() -> request("GET", "connectors", null).statusCode() == 200);
-  }
-
-  private String send(String method, String path, Object body, int... expected) {
-    HttpResponse<String> response = request(method, path, body);
-    for (int code : expected) {
-      if (response.statusCode() == code) {
-        return response.body();
-      }
-    }
-    throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
-        + response.body());
-  }
-
-  private HttpResponse<String> request(String method, String path, Object body) {
-    try {
-      HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-          : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body));
-      HttpRequest request = HttpRequest.newBuilder(restUrl().resolve(path))
-          .timeout(REQUEST_TIMEOUT)
-          .header("Content-Type", "application/json")
-          .header("Accept", "application/json")
-          .method(method, publisher)
-          .build();
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new IllegalStateException(method + " " + path + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted during " + method + " " + path, e);
-    }
-  }
-
-  private Map<String, Object> parse(String body) {
-    try {
-      return json.readValue(body, new TypeReference<Map<String, Object>>() { });
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Not a JSON object from the Connect REST API: " + body, e);
-    }
-  }
-
-  private static Object state(Object status) {
-    return status instanceof Map<?, ?> map ? map.get("state") : null;
-  }
-
-  private static String encode(String segment) {
-    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    rest.awaitUp(WORKER_START_TIMEOUT);
   }
 }
