@@ -50,8 +50,8 @@ final class InteropReadme {
                 Files.writeString(readme(), wanted, StandardCharsets.UTF_8);
                 log.info("Wrote the interoperability table of {} to {}", present, readme());
             } else if (present.containsAll(ALL_BROKERS)) {
-                assertEquals(wanted, current, "The README's broker interoperability table is not what the suite"
-                    + " found: regenerate it with -Dinterop.readme.update=true (see InteropReadme)");
+                assertEquals(table, InteropTable.section(current), "The README's broker interoperability table is not"
+                    + " what the suite found: regenerate it with -Dinterop.readme.update=true (see InteropReadme)");
             } else {
                 log.info("Results for {} of {}: the README table is checked once all broker suites have run",
                     present, ALL_BROKERS);

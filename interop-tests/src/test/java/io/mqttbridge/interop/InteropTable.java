@@ -55,6 +55,17 @@ final class InteropTable {
         return out.toString();
     }
 
+    /** The text between the markers (after the begin marker's line break); fails without the markers. */
+    static String section(String readme) {
+        int begin = readme.indexOf(BEGIN);
+        int end = readme.indexOf(END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalArgumentException("README has no " + BEGIN + " ... " + END + " section");
+        }
+        String inner = readme.substring(begin + BEGIN.length(), end);
+        return inner.startsWith("\n") ? inner.substring(1) : inner;
+    }
+
     /** {@code readme} with the text between the markers replaced by {@code table}; fails without the markers. */
     static String replaceSection(String readme, String table) {
         int begin = readme.indexOf(BEGIN);

@@ -52,8 +52,9 @@ class InteropTableTest {
     @Test
     void onlyTheSectionBetweenTheMarkersIsReplaced() {
         String readme = "intro\n" + InteropTable.BEGIN + "\nold table\n" + InteropTable.END + "\nafter\n";
-        assertEquals("intro\n" + InteropTable.BEGIN + "\nnew\n" + InteropTable.END + "\nafter\n",
-            InteropTable.replaceSection(readme, "new\n"));
+        String replaced = InteropTable.replaceSection(readme, "new\n");
+        assertEquals("intro\n" + InteropTable.BEGIN + "\nnew\n" + InteropTable.END + "\nafter\n", replaced);
+        assertEquals("new\n", InteropTable.section(replaced));
         assertThrows(IllegalArgumentException.class, () -> InteropTable.replaceSection("no markers", "x"));
     }
 }
