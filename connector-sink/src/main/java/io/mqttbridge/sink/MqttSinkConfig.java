@@ -7,6 +7,7 @@ import io.mqttbridge.core.config.MqttConnectionConfig;
 import io.mqttbridge.core.config.ReadableFileValidator;
 import io.mqttbridge.core.transport.MqttConnectionSettings;
 import io.mqttbridge.core.transport.MqttVersion;
+import io.mqttbridge.core.transport.QosDowngrade;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -50,6 +51,9 @@ public final class MqttSinkConfig extends AbstractConfig {
 
     public static final String RETAIN_CONFIG = "mqtt.retain";
     public static final String RETAIN_DOC = "Whether every publish sets the retain flag.";
+
+    /** {@value QosDowngrade#CONFIG}: what to do when the broker supports less than the QoS of a publish. */
+    public static final String QOS_DOWNGRADE_CONFIG = QosDowngrade.CONFIG;
 
     public static final String QOS_HEADER_CONFIG = "mqtt.qos.header";
     public static final String QOS_HEADER_DOC = "Name of a record header whose value (0, 1 or 2) overrides mqtt.qos "
@@ -113,6 +117,10 @@ public final class MqttSinkConfig extends AbstractConfig {
                 Importance.HIGH, MQTT_TOPIC_DOC, PUBLISH_GROUP, ++order, Width.LONG, "MQTT topic template")
             .define(QOS_CONFIG, Type.INT, QOS_DEFAULT, ConfigDef.Range.between(0, 2), Importance.HIGH, QOS_DOC,
                 PUBLISH_GROUP, ++order, Width.SHORT, "MQTT QoS")
+            .define(QOS_DOWNGRADE_CONFIG, Type.STRING, QosDowngrade.DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in(QosDowngrade.FAIL.configValue(),
+                    QosDowngrade.ACCEPT.configValue()),
+                Importance.MEDIUM, QosDowngrade.DOC, PUBLISH_GROUP, ++order, Width.SHORT, "QoS downgrade")
             .define(RETAIN_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, RETAIN_DOC, PUBLISH_GROUP, ++order,
                 Width.SHORT, "Retain")
             .define(QOS_HEADER_CONFIG, Type.STRING, "", Importance.LOW, QOS_HEADER_DOC, PUBLISH_GROUP, ++order,
@@ -195,6 +203,11 @@ public final class MqttSinkConfig extends AbstractConfig {
 
     public int qos() {
         return getInt(QOS_CONFIG);
+    }
+
+    /** What to do when the broker supports a lower QoS than a publish asks for. */
+    public QosDowngrade qosDowngrade() {
+        return QosDowngrade.fromConfigValue(getString(QOS_DOWNGRADE_CONFIG));
     }
 
     public boolean retain() {

@@ -6,6 +6,7 @@ import io.mqttbridge.core.config.MqttConnectionConfig;
 import io.mqttbridge.core.metrics.TaskMetrics;
 import io.mqttbridge.core.sink.ConsumptionPause;
 import io.mqttbridge.core.sink.SinkOffsetTracker;
+import io.mqttbridge.core.transport.BrokerLimits;
 import io.mqttbridge.core.transport.InboundMessage;
 import io.mqttbridge.core.transport.MqttConnectionSettings;
 import io.mqttbridge.core.transport.MqttPublishRejectedException;
@@ -14,6 +15,8 @@ import io.mqttbridge.core.transport.MqttTransportException;
 import io.mqttbridge.core.transport.MqttTransportListener;
 import io.mqttbridge.core.transport.MqttTransports;
 import io.mqttbridge.core.transport.OutboundMessage;
+import io.mqttbridge.core.transport.QosDowngradeException;
+import io.mqttbridge.core.transport.QosDowngradePolicy;
 import io.mqttbridge.core.transport.ReconnectBackoff;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -125,6 +128,9 @@ public class MqttSinkTask extends SinkTask {
     private int inFlight;
     private long nextSequence;
     private final ConsumptionPause pause = new ConsumptionPause(PAUSED_POLL_MS);
+    private QosDowngradePolicy qosPolicy;
+    /** Set once a publish needs a QoS the broker lacks and {@code mqtt.qos.downgrade=fail}; task thread only. */
+    private ConnectException qosRefused;
     /** When the connection went down (nanoTime), or 0 while it is up. */
     private volatile long downSinceNanos;
     /** When the current (or last) connection was established. */
@@ -167,6 +173,8 @@ public class MqttSinkTask extends SinkTask {
         }
         MqttConnectionSettings settings = config.connectionSettings();
         clientId = settings.clientId();
+        qosPolicy = new QosDowngradePolicy(config.qosDowngrade(), clientId);
+        qosRefused = null;
         builder = new MqttMessageBuilder(config.topicTemplate(),
             PayloadEncoders.create(config.payloadFormat(), config.encoderOptions()), config.qos(), config.retain(),
             config.qosHeader(), config.retainHeader(), config.propertiesFromHeaders(), config.tombstoneBehavior());
@@ -219,6 +227,7 @@ public class MqttSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        throwIfQosRefused();
         for (SinkRecord record : records) {
             TopicPartition partition = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
             SinkOffsetTracker.Entry entry = tracker.register(partition, record.originalKafkaOffset());
@@ -239,6 +248,7 @@ public class MqttSinkTask extends SinkTask {
             queue.addLast(outgoing);
         }
         pump(nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(putWaitMs));
+        throwIfQosRefused();
         if (pause.afterPut(context, hasWork())) {
             log.debug("MQTT sink task {}: {} records wait for the publish window or the connection; pausing"
                 + " consumption", config.taskId(), queue.size() + retries.size());
@@ -283,7 +293,7 @@ public class MqttSinkTask extends SinkTask {
         MqttTransport t = transport;
         reviewConnectionLoss(t);
         int window = Math.min(t.publishWindow(), learntWindow);
-        while (t.isConnected() && inFlight < window) {
+        while (t.isConnected() && inFlight < window && qosRefused == null) {
             Outgoing next = nextToPublish();
             if (next == null) {
                 return;
@@ -291,7 +301,34 @@ public class MqttSinkTask extends SinkTask {
             if (next.entry.isForgotten()) {
                 continue;
             }
-            publish(t, next);
+            OutboundMessage message;
+            try {
+                message = withinBrokerQos(next.message, t.brokerLimits());
+            } catch (QosDowngradeException e) {
+                // Kept, unpublished: its offset is never committed, and a restarted task publishes it again.
+                retries.add(next);
+                qosRefused = new ConnectException(e.getMessage(), e);
+                return;
+            }
+            publish(t, next, message);
+        }
+    }
+
+    /**
+     * The message at the QoS the broker supports, per {@code mqtt.qos.downgrade}: an MQTT 5 broker announces its
+     * Maximum QoS in CONNACK, a 3.1.1 broker without QoS 2 shows it by answering a QoS 2 publish with PUBACK.
+     */
+    private OutboundMessage withinBrokerQos(OutboundMessage message, BrokerLimits limits)
+        throws QosDowngradeException {
+        int qos = qosPolicy.effectiveQos(message.qos(), limits.maximumQos(), message.topic(), limits.source());
+        return qos == message.qos() ? message
+            : new OutboundMessage(message.topic(), message.payload(), qos, message.retained(), message.properties());
+    }
+
+    /** Fails the task once the broker's QoS limit was refused ({@code mqtt.qos.downgrade=fail}). */
+    private void throwIfQosRefused() {
+        if (qosRefused != null) {
+            throw qosRefused;
         }
     }
 
@@ -337,11 +374,11 @@ public class MqttSinkTask extends SinkTask {
         return retry == null || queue.isEmpty() ? queue.pollFirst() : null;
     }
 
-    private void publish(MqttTransport t, Outgoing outgoing) {
+    private void publish(MqttTransport t, Outgoing outgoing, OutboundMessage message) {
         inFlight++;
         published.increment();
         outgoing.publishedNanos = nanoTime.getAsLong();
-        t.publish(outgoing.message).whenComplete((ignored, error) ->
+        t.publish(message).whenComplete((ignored, error) ->
             completions.add(new Completion(outgoing, error, nanoTime.getAsLong())));
     }
 

@@ -1,5 +1,6 @@
 package io.mqttbridge.sink;
 
+import io.mqttbridge.core.transport.BrokerLimits;
 import io.mqttbridge.core.transport.InboundMessage;
 import io.mqttbridge.core.transport.MqttConnectionSettings;
 import io.mqttbridge.core.transport.MqttTransport;
@@ -26,6 +27,8 @@ final class FakePublisher implements MqttTransport {
     volatile boolean connected = true;
     volatile int window = 100;
     volatile boolean closed;
+    /** What the fake broker announced (or taught the client) about itself. */
+    volatile BrokerLimits limits = BrokerLimits.UNANNOUNCED;
 
     FakePublisher(MqttConnectionSettings settings, MqttTransportListener listener) {
         this.settings = settings;
@@ -65,6 +68,11 @@ final class FakePublisher implements MqttTransport {
     @Override
     public int publishWindow() {
         return window;
+    }
+
+    @Override
+    public BrokerLimits brokerLimits() {
+        return limits;
     }
 
     @Override

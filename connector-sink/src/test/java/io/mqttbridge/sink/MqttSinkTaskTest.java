@@ -1,6 +1,7 @@
 package io.mqttbridge.sink;
 
 import io.mqttbridge.testkit.connect.RecordingSinkTaskContext;
+import io.mqttbridge.core.transport.BrokerLimits;
 import io.mqttbridge.core.transport.MqttPublishRejectedException;
 import io.mqttbridge.core.transport.MqttTransportException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -67,6 +68,33 @@ class MqttSinkTaskTest {
 
     private Map<TopicPartition, OffsetAndMetadata> commit(long p0, long p1) {
         return task.preCommit(Map.of(P0, new OffsetAndMetadata(p0), P1, new OffsetAndMetadata(p1)));
+    }
+
+    private static final BrokerLimits QOS1_ONLY =
+        BrokerLimits.UNANNOUNCED.withMaximumQos(1, "PUBACK answering a QoS 2 PUBLISH");
+
+    @Test
+    void aBrokerBelowTheConfiguredQosFailsTheTaskByDefaultWithoutLosingTheRecord() {
+        start(Map.of("mqtt.qos", "2"));
+        publisher.limits = QOS1_ONLY;
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(records(0, 0, 2)));
+        assertTrue(e.getMessage().contains("the broker supports at most QoS 1 (PUBACK answering a QoS 2 PUBLISH)"),
+            e.getMessage());
+        assertTrue(e.getMessage().contains("mqtt.qos.downgrade=accept"), e.getMessage());
+        assertTrue(publisher.publishes.isEmpty(), "nothing goes out at a QoS that was not asked for");
+        assertEquals(0, commit(2, 0).get(P0).offset(), "the refused record's offset is not committed");
+        assertThrows(ConnectException.class, () -> task.put(List.of()), "the task stays failed");
+    }
+
+    @Test
+    void withDowngradeAcceptPublishesGoOutAtTheBrokersQos() {
+        start(Map.of("mqtt.qos", "2", "mqtt.qos.downgrade", "accept"));
+        task.put(records(0, 0, 1));
+        publisher.limits = QOS1_ONLY;
+        task.put(records(0, 1, 2));
+        assertEquals(List.of(2, 1, 1), publisher.publishes.stream().map(p -> p.message().qos()).toList());
+        publisher.outstanding().forEach(p -> p.future().complete(null));
+        assertEquals(3, commit(3, 0).get(P0).offset());
     }
 
     @Test

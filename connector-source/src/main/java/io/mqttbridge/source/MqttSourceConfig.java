@@ -10,6 +10,7 @@ import io.mqttbridge.core.topic.TopicFilter;
 import io.mqttbridge.core.topic.TopicTemplate;
 import io.mqttbridge.core.transport.MqttConnectionSettings;
 import io.mqttbridge.core.transport.MqttVersion;
+import io.mqttbridge.core.transport.QosDowngrade;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -44,6 +45,9 @@ public final class MqttSourceConfig extends AbstractConfig {
     public static final int QOS_DEFAULT = 1;
     public static final String QOS_DOC = "Maximum QoS requested for every subscription: 0 (at most once), "
         + "1 (at least once, the default) or 2. Messages at QoS 1 and 2 are acknowledged only after Kafka stored them.";
+
+    /** {@value QosDowngrade#CONFIG}: what to do when the broker grants less than {@link #QOS_CONFIG}. */
+    public static final String QOS_DOWNGRADE_CONFIG = QosDowngrade.CONFIG;
 
     public static final String KAFKA_TOPIC_CONFIG = "kafka.topic";
     public static final String KAFKA_TOPIC_DEFAULT = "${mqtt.topic}";
@@ -112,6 +116,10 @@ public final class MqttSourceConfig extends AbstractConfig {
                 SUBSCRIPTION_GROUP, ++order, Width.LONG, "MQTT topic filters")
             .define(QOS_CONFIG, Type.INT, QOS_DEFAULT, ConfigDef.Range.between(0, 2), Importance.HIGH, QOS_DOC,
                 SUBSCRIPTION_GROUP, ++order, Width.SHORT, "MQTT QoS")
+            .define(QOS_DOWNGRADE_CONFIG, Type.STRING, QosDowngrade.DEFAULT,
+                ConfigDef.CaseInsensitiveValidString.in(QosDowngrade.FAIL.configValue(),
+                    QosDowngrade.ACCEPT.configValue()),
+                Importance.MEDIUM, QosDowngrade.DOC, SUBSCRIPTION_GROUP, ++order, Width.SHORT, "QoS downgrade")
             .define(SHARED_SUBSCRIPTION_GROUP_CONFIG, Type.STRING, null, new SharedGroupValidator(),
                 Importance.MEDIUM, SHARED_SUBSCRIPTION_GROUP_DOC, SUBSCRIPTION_GROUP, ++order, Width.MEDIUM,
                 "Shared subscription group");
@@ -220,6 +228,11 @@ public final class MqttSourceConfig extends AbstractConfig {
 
     public int qos() {
         return getInt(QOS_CONFIG);
+    }
+
+    /** What to do when the broker grants a lower QoS than {@link #qos()}. */
+    public QosDowngrade qosDowngrade() {
+        return QosDowngrade.fromConfigValue(getString(QOS_DOWNGRADE_CONFIG));
     }
 
     public MqttVersion mqttVersion() {

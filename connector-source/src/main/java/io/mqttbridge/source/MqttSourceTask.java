@@ -9,6 +9,8 @@ import io.mqttbridge.core.transport.MqttTransport;
 import io.mqttbridge.core.transport.MqttTransportException;
 import io.mqttbridge.core.transport.MqttTransportListener;
 import io.mqttbridge.core.transport.MqttTransports;
+import io.mqttbridge.core.transport.QosDowngradeException;
+import io.mqttbridge.core.transport.QosDowngradePolicy;
 import io.mqttbridge.core.transport.Subscription;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigException;
@@ -161,6 +163,7 @@ public class MqttSourceTask extends SourceTask {
         Thread subscriber = new Thread(() -> {
             try {
                 List<Integer> granted = target.subscribe(subs);
+                checkGranted(subs, granted);
                 log.info("MQTT source task {} connected as '{}' to {}, subscribed {} (granted QoS {})",
                     config.taskId(), clientId, settings.serverUris(), config.topics(), granted);
                 result.complete(granted);
@@ -171,6 +174,17 @@ public class MqttSourceTask extends SourceTask {
         subscriber.setDaemon(true);
         subscriber.start();
         return result;
+    }
+
+    /**
+     * Applies {@code mqtt.qos.downgrade} to what the SUBACK granted: a broker without QoS 2 (RabbitMQ) grants 1.
+     * With {@code fail} the task fails through {@link #poll()}, naming the broker's limit.
+     */
+    private void checkGranted(List<Subscription> subs, List<Integer> granted) throws QosDowngradeException {
+        QosDowngradePolicy policy = new QosDowngradePolicy(config.qosDowngrade(), clientId);
+        for (int i = 0; i < subs.size(); i++) {
+            policy.effectiveQos(subs.get(i).qos(), granted.get(i), subs.get(i).filter(), "SUBACK granted QoS");
+        }
     }
 
     /** Fails the task (through poll) if the broker refused the subscriptions. */

@@ -25,6 +25,8 @@ final class FakeTransport implements MqttTransport {
     /** When set, subscribe() waits for it, as a broker that answers SUBSCRIBE late (or never) would make it. */
     volatile CountDownLatch subscribeGate;
     volatile boolean closed;
+    /** The highest QoS the fake broker grants, as a broker without QoS 2 grants 1 for a QoS 2 request. */
+    volatile int maximumGrantedQos = 2;
 
     FakeTransport(MqttConnectionSettings settings, MqttTransportListener listener) {
         this.settings = settings;
@@ -64,7 +66,7 @@ final class FakeTransport implements MqttTransport {
             throw subscribeFailure;
         }
         subscriptions.addAll(subs);
-        return subs.stream().map(Subscription::qos).toList();
+        return subs.stream().map(s -> Math.min(s.qos(), maximumGrantedQos)).toList();
     }
 
     @Override

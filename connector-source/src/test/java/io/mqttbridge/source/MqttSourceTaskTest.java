@@ -153,6 +153,59 @@ class MqttSourceTaskTest {
         }
     }
 
+    private MqttSourceTask grantingAtMostQos1() {
+        return new MqttSourceTask((settings, listener) -> {
+            FakeTransport fake = new FakeTransport(settings, listener);
+            fake.maximumGrantedQos = 1;
+            transport.set(fake);
+            return fake;
+        }, Clock.systemUTC());
+    }
+
+    @Test
+    void aLowerGrantedQosFailsTheTaskByDefaultNamingTheBrokersLimit() {
+        MqttSourceTask downgraded = grantingAtMostQos1();
+        try {
+            downgraded.start(taskProps(MqttSourceConfig.TOPICS_CONFIG, "a/#", MqttSourceConfig.QOS_CONFIG, "2"));
+            ConnectException e = await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try {
+                    downgraded.poll();
+                    return null;
+                } catch (ConnectException thrown) {
+                    return thrown;
+                }
+            }, x -> x != null);
+            assertTrue(e.getMessage().contains("the broker supports at most QoS 1 (SUBACK granted QoS) for 'a/#'"),
+                e.getMessage());
+            assertTrue(e.getMessage().contains("mqtt.qos.downgrade=accept"), e.getMessage());
+        } finally {
+            downgraded.stop();
+        }
+    }
+
+    @Test
+    void withDowngradeAcceptALowerGrantedQosKeepsTheTaskRunning() throws InterruptedException {
+        MqttSourceTask downgraded = grantingAtMostQos1();
+        try {
+            downgraded.start(taskProps(MqttSourceConfig.TOPICS_CONFIG, "a/#", MqttSourceConfig.QOS_CONFIG, "2",
+                MqttSourceConfig.QOS_DOWNGRADE_CONFIG, "accept"));
+            FakeTransport fake = transport.get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> fake.subscriptions.size() == 1);
+            fake.deliverAsync(message(1, "{}"));
+            List<SourceRecord> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                List<SourceRecord> batch = downgraded.poll();
+                if (batch != null) {
+                    records.addAll(batch);
+                }
+                return records.size() == 1;
+            });
+            assertEquals(1, records.size());
+        } finally {
+            downgraded.stop();
+        }
+    }
+
     @Test
     void aFailedFirstConnectFailsTheTaskNamingTheCause() {
         MqttSourceTask failing = new MqttSourceTask((settings, listener) -> {

@@ -224,7 +224,12 @@ abstract class AbstractPahoTransport implements MqttTransport {
     protected final String failureMessage(Throwable e) {
         return "Cannot connect to " + String.join(",", settings.serverUris()) + " as client '" + settings.clientId()
             + "': " + ConnectFailure.describe(e instanceof TimeoutException ? ConnectFailure.CLIENT_TIMEOUT
-            : reasonCode(e), e);
+            : reasonCode(e), e, usesTls(), settings.version());
+    }
+
+    private boolean usesTls() {
+        return settings.serverUris().stream().map(u -> u.trim().toLowerCase(Locale.ROOT))
+            .anyMatch(u -> u.startsWith("ssl://") || u.startsWith("wss://"));
     }
 
     /** Called by the callback of the current Paho client when the connection is lost. */

@@ -21,6 +21,10 @@ final class ConnectFailure {
     static final int SERVER_CONNECT_ERROR = 32103;
     static final int CONNECTION_LOST = 32109;
     static final int SOCKET_FACTORY_MISMATCH = 32105;
+    /** Paho mqttv5: the CONNACK carried a code MQTT 5 does not define, as a 3.1.1-only broker's return code. */
+    static final int INVALID_RETURN_CODE = 50001;
+    private static final String MQTT_3_ONLY = "the broker speaks only MQTT 3.1.1 (as Moquette 0.17 and RabbitMQ"
+        + " before 3.13 do): set mqtt.version=3.1.1";
 
     private ConnectFailure() {
     }
@@ -31,6 +35,24 @@ final class ConnectFailure {
      * @param exception what Paho threw, searched for the root cause
      */
     static String describe(int reasonCode, Throwable exception) {
+        return describe(reasonCode, exception, true, null);
+    }
+
+    /**
+     * As {@link #describe(int, Throwable)}, knowing the connection: a plain connection closed during connect is not
+     * blamed on TLS, and with MQTT 5 the likely reason, a broker without MQTT 5, is named.
+     *
+     * @param tls whether the connection uses TLS
+     * @param version the protocol version of the CONNECT, or null if unknown
+     */
+    static String describe(int reasonCode, Throwable exception, boolean tls, MqttVersion version) {
+        if (reasonCode == INVALID_RETURN_CODE && version == MqttVersion.V5) {
+            return "the broker answered the MQTT 5 CONNECT with a code MQTT 5 does not define: " + MQTT_3_ONLY;
+        }
+        if (!tls && (reasonCode == CONNECTION_LOST || hasCause(exception, EOFException.class))) {
+            return "the broker closed the connection during connect"
+                + (version == MqttVersion.V5 ? "; if " + MQTT_3_ONLY.replace("the broker speaks", "it speaks") : "");
+        }
         switch (reasonCode) {
             case 1, 0x84:
                 return "the broker does not support this MQTT version (mqtt.version)";
@@ -70,6 +92,15 @@ final class ConnectFailure {
             case SOCKET_FACTORY_MISMATCH -> "the URI scheme does not fit the TLS settings: use ssl:// with mqtt.ssl.*";
             default -> String.valueOf(exception);
         };
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String fromCauses(Throwable e) {

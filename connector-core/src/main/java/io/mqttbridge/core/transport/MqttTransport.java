@@ -68,6 +68,14 @@ public interface MqttTransport extends AutoCloseable {
         return 65_535;
     }
 
+    /**
+     * What the broker supports as far as this client knows: announced in the MQTT 5 CONNACK of the current
+     * connection, or learnt from the broker's answers (MQTT 3.1.1 announces nothing).
+     */
+    default BrokerLimits brokerLimits() {
+        return BrokerLimits.UNANNOUNCED;
+    }
+
     /** Whether the client is connected right now. */
     boolean isConnected();
 

@@ -11,6 +11,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import org.eclipse.paho.client.mqttv3.internal.wire.MqttPubAck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ public final class PahoV3Transport extends AbstractPahoTransport {
     private final Object clientLock = new Object();
     /** The client in use; replaced only when Paho's state machine refuses a new connect. */
     private volatile MqttAsyncClient client;
+    /** MQTT 3.1.1 announces nothing: what the broker's answers taught us. */
+    private volatile BrokerLimits brokerLimits = BrokerLimits.UNANNOUNCED;
 
     public PahoV3Transport(MqttConnectionSettings settings, MqttTransportListener listener) {
         super(settings, listener);
@@ -195,6 +198,9 @@ public final class PahoV3Transport extends AbstractPahoTransport {
             c.publish(message.topic(), m, null, new IMqttActionListener() {
                 @Override
                 public void onSuccess(IMqttToken token) {
+                    if (message.qos() == 2 && token.getResponse() instanceof MqttPubAck) {
+                        learnQos1Only(message);
+                    }
                     future.complete(null);
                 }
 
@@ -207,6 +213,23 @@ public final class PahoV3Transport extends AbstractPahoTransport {
             failOnThrow(future, message, e);
         }
         return future;
+    }
+
+    /**
+     * A broker that answers a QoS 2 PUBLISH with PUBACK (RabbitMQ 3.x does) handled it as QoS 1; Paho accepts that
+     * answer silently. Later publishes see the lowered maximum in {@link #brokerLimits()}.
+     */
+    private void learnQos1Only(OutboundMessage message) {
+        if (brokerLimits.maximumQos() > 1) {
+            brokerLimits = brokerLimits.withMaximumQos(1, "PUBACK answering a QoS 2 PUBLISH");
+            log.warn("The broker answered a QoS 2 publish to '{}' by client '{}' with PUBACK: it handles QoS 1 at most",
+                message.topic(), settings.clientId());
+        }
+    }
+
+    @Override
+    public BrokerLimits brokerLimits() {
+        return brokerLimits;
     }
 
     @Override

@@ -57,6 +57,8 @@ public final class PahoV5Transport extends AbstractPahoTransport {
     private volatile MqttAsyncClient client;
     /** The receive maximum of the broker's last CONNACK: Paho refuses publishes beyond it. */
     private volatile int brokerReceiveMaximum = 65_535;
+    /** What the broker's last CONNACK announced. */
+    private volatile BrokerLimits brokerLimits = BrokerLimits.UNANNOUNCED;
     /** Paho's inbound QoS 2 state of {@link #client}. */
     private volatile PahoInboundState inboundState;
     /** Store keys of delivered QoS 2 messages not yet acked, by message instance. */
@@ -135,6 +137,7 @@ public final class PahoV5Transport extends AbstractPahoTransport {
                 Integer receiveMaximum = token.getResponseProperties() == null ? null
                     : token.getResponseProperties().getReceiveMaximum();
                 brokerReceiveMaximum = receiveMaximum == null || receiveMaximum < 1 ? 65_535 : receiveMaximum;
+                brokerLimits = limitsOf(token.getResponseProperties());
                 connack.complete(token.getSessionPresent());
             }
 
@@ -297,6 +300,29 @@ public final class PahoV5Transport extends AbstractPahoTransport {
             failOnThrow(future, message, e);
         }
         return future;
+    }
+
+    /** The limits a CONNACK announces; an absent property means the protocol's default (no limit). */
+    static BrokerLimits limitsOf(org.eclipse.paho.mqttv5.common.packet.MqttProperties p) {
+        if (p == null) {
+            return BrokerLimits.UNANNOUNCED;
+        }
+        Integer maximumQos = p.getMaximumQoS();
+        Boolean retain = p.isRetainAvailable();
+        boolean shared;
+        try {
+            shared = p.isSharedSubscriptionAvailable();
+        } catch (NullPointerException e) {
+            shared = true; // Paho unboxes an absent property
+        }
+        Long packetSize = p.getMaximumPacketSize();
+        return new BrokerLimits(maximumQos == null ? 2 : maximumQos, retain == null || retain, shared,
+            packetSize == null ? 0 : packetSize, maximumQos == null ? "nothing announced" : "CONNACK Maximum QoS");
+    }
+
+    @Override
+    public BrokerLimits brokerLimits() {
+        return brokerLimits;
     }
 
     static String pubackReason(int code) {

@@ -41,4 +41,19 @@ class ConnectFailureTest {
             && e.getMessage().contains("0x87"), e.getMessage());
         assertThrows(MqttTransportException.class, () -> AbstractPahoTransport.checkGranted(subs, new int[] {0x80, 0}));
     }
+
+    @Test
+    void aBrokerWithoutMqtt5IsNamedAndAPlainConnectionIsNotBlamedOnTls() {
+        String moquette = ConnectFailure.describe(ConnectFailure.INVALID_RETURN_CODE, null, false, MqttVersion.V5);
+        assertTrue(moquette.contains("set mqtt.version=3.1.1"), moquette);
+        java.io.EOFException eof = new java.io.EOFException();
+        String rabbit = ConnectFailure.describe(ConnectFailure.CONNECTION_LOST, eof, false, MqttVersion.V5);
+        assertTrue(rabbit.startsWith("the broker closed the connection during connect"), rabbit);
+        assertTrue(rabbit.contains("set mqtt.version=3.1.1"), rabbit);
+        assertTrue(!rabbit.contains("TLS"), rabbit);
+        String plain311 = ConnectFailure.describe(ConnectFailure.CONNECTION_LOST, eof, false, MqttVersion.V3_1_1);
+        assertTrue(!plain311.contains("mqtt.version"), plain311);
+        String overTls = ConnectFailure.describe(0, eof, true, MqttVersion.V5);
+        assertTrue(overTls.contains("TLS"), overTls);
+    }
 }

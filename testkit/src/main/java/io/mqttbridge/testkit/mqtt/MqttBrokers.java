@@ -65,6 +65,36 @@ public final class MqttBrokers {
     return EmbeddedHiveMqBroker.start(config);
   }
 
+  /** An embedded Moquette broker (MQTT 3.1.1 only). */
+  public static MoquetteBroker startMoquette(BrokerConfig config) {
+    return MoquetteBroker.start(config);
+  }
+
+  /**
+   * A RabbitMQ node of its own with the MQTT plugin; fails when no server script is found (check
+   * {@link #rabbitMqServer()} first to skip instead). Takes about 10 s.
+   */
+  public static RabbitMqBroker startRabbitMq(BrokerConfig config) {
+    Path script = rabbitMqServer().orElseThrow(() -> new IllegalStateException("No RabbitMQ server script: set "
+        + "RABBITMQ_SERVER_BIN or install RabbitMQ (/usr/lib/rabbitmq/bin/rabbitmq-server)"));
+    return RabbitMqBroker.start(script, config);
+  }
+
+  /**
+   * The script that runs a RabbitMQ node in the foreground as the current user: {@code RABBITMQ_SERVER_BIN}, else
+   * {@code /usr/lib/rabbitmq/bin/rabbitmq-server}. Not the {@code PATH}'s {@code rabbitmq-server}: Debian's switches
+   * to the {@code rabbitmq} user and drops the environment that keeps a test node apart from the machine's.
+   */
+  public static Optional<Path> rabbitMqServer() {
+    String fromEnv = System.getenv("RABBITMQ_SERVER_BIN");
+    List<Path> candidates = new ArrayList<>();
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      candidates.add(Path.of(fromEnv));
+    }
+    candidates.add(Path.of("/usr/lib/rabbitmq/bin/rabbitmq-server"));
+    return candidates.stream().filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+  }
+
   /** The Mosquitto binary that {@link #start(BrokerConfig)} would use, unless {@value #BROKER_SELECTOR} forbids. */
   public static Optional<Path> mosquittoBinary() {
     return findExecutable("MOSQUITTO_BIN", "mosquitto", List.of(Path.of("/usr/sbin/mosquitto")));

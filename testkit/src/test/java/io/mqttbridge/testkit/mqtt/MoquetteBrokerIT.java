@@ -1,0 +1,65 @@
+package io.mqttbridge.testkit.mqtt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mqttbridge.testkit.tls.TlsMaterial;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded Moquette fixture: listeners, users, TLS, a 256 KiB payload and a session across a restart. */
+class MoquetteBrokerIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(15);
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void usersTlsLargePayloadsAndSessionsAcrossARestart() throws Exception {
+    TlsMaterial tls = TlsMaterial.generate(tmp);
+    BrokerConfig config = BrokerConfig.builder().tls(tls).user("plant", "s3cret").build();
+    try (MoquetteBroker broker = MqttBrokers.startMoquette(config)) {
+      assertEquals("moquette 0.17", broker.kind());
+      MqttException refused = assertThrows(MqttException.class, () -> V3Clients.connect(broker.tcpUri(), "anon",
+          V3Clients.options(true, "plant", "wrong", null)));
+      assertEquals(MqttException.REASON_CODE_FAILED_AUTHENTICATION, refused.getReasonCode());
+
+      MqttClient subscriber = V3Clients.connect(broker.tcpUri(), "sub", V3Clients.options(false, "plant", "s3cret",
+          null));
+      List<String> received = V3Clients.subscribe(subscriber, "a/#", 1);
+      MqttClient publisher = V3Clients.connect(broker.sslUri(), "pub",
+          V3Clients.options(true, "plant", "s3cret", tls.clientSslContext(false)));
+      byte[] large = "x".repeat(256 * 1024).getBytes(StandardCharsets.UTF_8);
+      publisher.publish("a/large", large, 1, false);
+      Awaitility.await().atMost(WAIT).until(() -> received.size() == 2);
+      assertEquals(256 * 1024, received.get(1).length());
+      subscriber.disconnect();
+      V3Clients.closeQuietly(subscriber);
+
+      publisher.publish("a/while-away", "queued".getBytes(StandardCharsets.UTF_8), 1, false);
+      V3Clients.closeQuietly(publisher);
+      broker.stop();
+      assertFalse(broker.isRunning());
+      broker.start();
+      assertTrue(broker.isRunning());
+
+      List<String> afterRestart = new CopyOnWriteArrayList<>();
+      MqttClient resumed = V3Clients.connectCollecting(broker.tcpUri(), "sub",
+          V3Clients.options(false, "plant", "s3cret", null), afterRestart);
+      Awaitility.await("the message queued for the offline session, after the restart").atMost(WAIT)
+          .until(() -> afterRestart.contains("a/while-away"));
+      V3Clients.closeQuietly(resumed);
+    }
+  }
+}
