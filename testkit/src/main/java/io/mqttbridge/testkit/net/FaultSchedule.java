@@ -102,7 +102,7 @@ public final class FaultSchedule {
   /**
    * Every kind of fault once, spread over the first 80 % of a stream of {@code total} records: RST, FIN, a stall
    * and a blackhole each lasting until the client reconnects (its keep-alive must notice), the server unreachable
-   * for two connection attempts, and a slow link (50 ms latency, 16 KiB/s) for a twentieth of the stream.
+   * for two connection attempts, and a slow link (50 ms latency, 16 KiB/s) for 2.5 % of the stream.
    */
   public static FaultSchedule gauntlet(FaultProxy proxy, long total) {
     return builder(proxy, Duration.ofSeconds(60))
@@ -111,8 +111,8 @@ public final class FaultSchedule {
         .at(total * 25 / 100, "stall until the client reconnects", stallUntilReconnect())
         .at(total * 40 / 100, "blackhole until the client reconnects", blackholeUntilReconnect())
         .at(total * 55 / 100, "unreachable for two connection attempts", unreachable(2))
-        .at(total * 70 / 100, "slow link for a twentieth of the stream", slow(Duration.ofMillis(50), 16 * 1024,
-            Math.max(1, total / 20)))
+        .at(total * 70 / 100, "slow link for 2.5 % of the stream", slow(Duration.ofMillis(50), 16 * 1024,
+            Math.max(1, total / 40)))
         .build();
   }
 
