@@ -52,13 +52,24 @@ public final class TaskMetrics implements AutoCloseable {
         return new TaskMetrics(null);
     }
 
-    /** A value read when the metric is read, e.g. a queue length. */
+    /**
+     * A value read when the metric is read, e.g. a queue length. A metric of the same name left by an earlier
+     * instance of this task is replaced: Connect starts a new instance while one it could not stop (Kafka
+     * unreachable, say) still holds its metrics, and the new instance must not fail on that.
+     */
     public void gauge(String name, String description, LongSupplier value) {
         if (pluginMetrics == null) {
             return;
         }
         MetricName metricName = pluginMetrics.metricName(name, description, new LinkedHashMap<>());
-        pluginMetrics.addMetric(metricName, (Gauge<Long>) (config, now) -> value.getAsLong());
+        Gauge<Long> gauge = (config, now) -> value.getAsLong();
+        try {
+            pluginMetrics.addMetric(metricName, gauge);
+        } catch (IllegalArgumentException alreadyRegistered) {
+            log.info("Replacing metric {} left by an earlier instance of this task", metricName.name());
+            pluginMetrics.removeMetric(metricName);
+            pluginMetrics.addMetric(metricName, gauge);
+        }
         registered.add(metricName);
     }
 
