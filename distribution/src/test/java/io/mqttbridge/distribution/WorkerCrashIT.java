@@ -52,6 +52,8 @@ class WorkerCrashIT {
     /** How far the producers of both streams may run ahead of what arrived, so the streams last until the crash. */
     private static final int AHEAD = 200;
     private static final int BATCH = 50;
+    /** A PASSWORD value both connectors carry; it must never reach the worker's log. */
+    private static final String SECRET = "s3cret-" + Long.toHexString(System.nanoTime());
     private static final Duration DELIVERY = Duration.ofSeconds(120);
 
     private Path dir;
@@ -171,6 +173,9 @@ class WorkerCrashIT {
                 + sinkCheck.report());
             assertTrue(sourceCheck.isComplete(), sourceCheck.report());
             assertTrue(sinkCheck.isComplete(), sinkCheck.report());
+            String log = Files.readString(worker.log());
+            assertTrue(log.contains(name + "-source") && !log.contains(SECRET),
+                "the worker log mentions the connectors but never the mqtt.password value");
         }
     }
 
@@ -192,6 +197,9 @@ class WorkerCrashIT {
         c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
         c.put("mqtt.max.inflight", "20");
         c.put("mqtt.persistence.dir", dir.resolve("qos2-" + kafkaTopic).toString());
+        // The test broker admits anyone, so the password only has to stay out of the log.
+        c.put("mqtt.username", "bridge");
+        c.put("mqtt.password", SECRET);
         c.put("mqtt.reconnect.backoff.ms", "100");
         c.put("mqtt.reconnect.backoff.max.ms", "1000");
         return c;
@@ -208,6 +216,9 @@ class WorkerCrashIT {
         c.put("mqtt.max.inflight", "10");
         c.put("payload.format", "bytes");
         c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        // The test broker admits anyone, so the password only has to stay out of the log.
+        c.put("mqtt.username", "bridge");
+        c.put("mqtt.password", SECRET);
         c.put("mqtt.reconnect.backoff.ms", "100");
         c.put("mqtt.reconnect.backoff.max.ms", "1000");
         return c;
