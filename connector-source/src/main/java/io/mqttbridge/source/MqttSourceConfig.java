@@ -80,6 +80,14 @@ public final class MqttSourceConfig extends AbstractConfig {
         + "($share/GROUP/filter). Default: the connector name, when tasks.max > 1. Set it to share the load with "
         + "other subscribers of the same group.";
 
+    public static final String MAX_PAYLOAD_BYTES_CONFIG = "payload.max.bytes";
+    public static final int MAX_PAYLOAD_BYTES_DEFAULT = 1_000_000;
+    public static final String MAX_PAYLOAD_BYTES_DOC = "Largest payload turned into a record; a larger one is "
+        + "handled like a payload that does not decode (dead-letter topic without its payload, skipped, or the task "
+        + "fails naming it). Keep it below the worker producer's max.request.size (1 MiB by default) minus room for "
+        + "key and headers: Kafka refuses a larger record, and the broker would redeliver it to every restarted "
+        + "task, which then fails again.";
+
     public static final String DLQ_TOPIC_CONFIG = "errors.deadletterqueue.topic.name";
     public static final String DLQ_TOPIC_DOC = "Kafka topic for messages that cannot be converted (payload does "
         + "not decode, topic template cannot be resolved): the raw payload, the MQTT topic as key, and error headers. "
@@ -135,7 +143,9 @@ public final class MqttSourceConfig extends AbstractConfig {
                 PAYLOAD_JSON_SCHEMALESS_DOC, RECORDS_GROUP, ++order, Width.SHORT, "Schemaless JSON")
             .define(PAYLOAD_AVRO_SCHEMA_FILE_CONFIG, Type.STRING, null, new ReadableFileValidator(),
                 Importance.MEDIUM, PAYLOAD_AVRO_SCHEMA_FILE_DOC, RECORDS_GROUP, ++order, Width.LONG,
-                "Avro schema file");
+                "Avro schema file")
+            .define(MAX_PAYLOAD_BYTES_CONFIG, Type.INT, MAX_PAYLOAD_BYTES_DEFAULT, ConfigDef.Range.atLeast(0),
+                Importance.LOW, MAX_PAYLOAD_BYTES_DOC, RECORDS_GROUP, ++order, Width.SHORT, "Largest payload");
         def.define(DLQ_TOPIC_CONFIG, Type.STRING, "", new DeadLetterTopicValidator(), Importance.MEDIUM,
             DLQ_TOPIC_DOC, ERRORS_GROUP, 1, Width.LONG, "Dead-letter topic");
         return def;
@@ -263,6 +273,11 @@ public final class MqttSourceConfig extends AbstractConfig {
     public String sharedSubscriptionGroup() {
         String group = getString(SHARED_SUBSCRIPTION_GROUP_CONFIG);
         return isBlank(group) ? null : group.trim();
+    }
+
+    /** Payloads larger than this many bytes do not become records. */
+    public int maxPayloadBytes() {
+        return getInt(MAX_PAYLOAD_BYTES_CONFIG);
     }
 
     /** The dead-letter topic, or null if none is configured. */

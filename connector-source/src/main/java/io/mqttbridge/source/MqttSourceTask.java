@@ -226,11 +226,21 @@ public class MqttSourceTask extends SourceTask {
     }
 
     private Optional<SourceRecord> toRecord(Arrival arrival) {
+        InboundMessage message = arrival.message();
         try {
-            return Optional.of(mapper.map(arrival.message(), arrival.sequence(), arrival.arrivalMillis()));
+            if (message.payload().length > config.maxPayloadBytes()) {
+                // Kafka would refuse the record and the broker redeliver it forever: a dead letter without it.
+                RecordMappingException tooLarge = new RecordMappingException(message.topic(), "payload of "
+                    + message.payload().length + " bytes on MQTT topic '" + message.topic() + "' is larger than "
+                    + MqttSourceConfig.MAX_PAYLOAD_BYTES_CONFIG + "=" + config.maxPayloadBytes(), null);
+                message = new InboundMessage(message.topic(), new byte[0], message.qos(), message.retained(),
+                    message.duplicate(), message.messageId(), message.connectionEpoch(), message.properties());
+                throw tooLarge;
+            }
+            return Optional.of(mapper.map(message, arrival.sequence(), arrival.arrivalMillis()));
         } catch (RecordMappingException e) {
             deadLettered.increment();
-            Optional<SourceRecord> deadLetter = deadLetters.route(arrival.message(), mapper.sourcePartition(),
+            Optional<SourceRecord> deadLetter = deadLetters.route(message, mapper.sourcePartition(),
                 MqttRecordMapper.sourceOffset(arrival.sequence()), arrival.arrivalMillis(), e);
             if (deadLetter.isEmpty()) {
                 tracker.committed(arrival.sequence()); // skipped: nothing for Kafka to store, so ack it now

@@ -68,7 +68,9 @@ final class AvroPayloadDecoder implements PayloadDecoder {
             throw new PayloadDecodingException("payload of " + payload.length + " bytes ends before the Avro datum "
                     + "of schema " + avroSchema.getFullName() + " is complete: truncated, or written with a "
                     + "different schema", e);
-        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException
+                 | UnsupportedOperationException e) {
+            // Avro's SystemLimitException checks throw UnsupportedOperationException for absurd item counts.
             throw new PayloadDecodingException("payload is not a valid Avro datum of schema "
                     + avroSchema.getFullName() + " (corrupt, or written with a different schema): "
                     + e.getClass().getSimpleName() + ": " + e.getMessage(), e);

@@ -52,13 +52,23 @@ public final class TaskMetrics implements AutoCloseable {
         return new TaskMetrics(null);
     }
 
-    /** A value read when the metric is read, e.g. a queue length. */
+    /**
+     * A value read when the metric is read, e.g. a queue length. Connect may start a new instance of a task while
+     * one it could not stop (Kafka unreachable, say) still holds the metric's name, which only that instance's
+     * plugin metrics can remove: the new instance then runs without exporting it rather than failing.
+     */
     public void gauge(String name, String description, LongSupplier value) {
         if (pluginMetrics == null) {
             return;
         }
         MetricName metricName = pluginMetrics.metricName(name, description, new LinkedHashMap<>());
-        pluginMetrics.addMetric(metricName, (Gauge<Long>) (config, now) -> value.getAsLong());
+        try {
+            pluginMetrics.addMetric(metricName, (Gauge<Long>) (config, now) -> value.getAsLong());
+        } catch (IllegalArgumentException alreadyRegistered) {
+            log.warn("Metric {} is still held by an earlier instance of this task that Connect could not stop; "
+                + "this instance does not export it", metricName.name());
+            return;
+        }
         registered.add(metricName);
     }
 

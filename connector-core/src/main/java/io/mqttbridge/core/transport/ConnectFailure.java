@@ -9,6 +9,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 
 /**
  * Turns what Paho reports about a failed connection attempt into one line that names the cause and the
@@ -107,6 +109,12 @@ final class ConnectFailure {
         String certificateProblem = null;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String msg = String.valueOf(t.getMessage());
+            if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
+                // Deeper in the chain than the PKIX error, whose truststore hint would send the operator astray.
+                return "TLS handshake failed: the broker's certificate is "
+                    + (t instanceof CertificateExpiredException ? "expired" : "not yet valid") + " (" + msg
+                    + "): renew it on the broker, or check this machine's clock; mqtt.ssl.truststore.location is fine";
+            }
             if (t instanceof CertificateException || t instanceof SSLHandshakeException) {
                 if (msg.contains("No subject alternative") || msg.contains("No name matching")) {
                     return "TLS handshake failed: hostname mismatch: " + msg + " (connect by a name the broker's"

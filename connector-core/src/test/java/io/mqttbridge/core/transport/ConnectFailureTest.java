@@ -27,6 +27,12 @@ class ConnectFailureTest {
         SSLHandshakeException mismatch = new SSLHandshakeException("No subject alternative names matching IP 1.2.3.4");
         mismatch.initCause(new CertificateException("No subject alternative names matching IP address 1.2.3.4 found"));
         assertTrue(ConnectFailure.describe(0, mismatch).contains("hostname mismatch"));
+        SSLHandshakeException expired = new SSLHandshakeException("PKIX path validation failed: validity check failed");
+        expired.initCause(new CertificateException("validity check failed",
+            new java.security.cert.CertificateExpiredException("NotAfter: Thu Dec 03 20:08:10 UTC 2026")));
+        String expiredMessage = ConnectFailure.describe(0, expired);
+        assertTrue(expiredMessage.contains("the broker's certificate is expired (NotAfter")
+            && !expiredMessage.contains("must hold the CA"), expiredMessage);
         Exception refused = new RuntimeException(new ConnectException("Connection refused"));
         assertTrue(ConnectFailure.describe(ConnectFailure.SERVER_CONNECT_ERROR, refused).startsWith("connection refused"));
     }

@@ -85,6 +85,18 @@ public final class TlsMaterial {
    * {@code 127.0.0.1} meets a host name mismatch.
    */
   public static TlsMaterial generate(Path dir, List<String> serverNames) {
+    return generate(dir, serverNames, false);
+  }
+
+  /**
+   * As {@link #generate(Path)}, with a server certificate that expired a day ago (the CA and client certificate
+   * are valid): for tests of what a client says about an expired broker certificate.
+   */
+  public static TlsMaterial generateWithExpiredServerCertificate(Path dir) {
+    return generate(dir, List.of("localhost", "127.0.0.1"), true);
+  }
+
+  private static TlsMaterial generate(Path dir, List<String> serverNames, boolean expiredServer) {
     if (serverNames.isEmpty()) {
       throw new IllegalArgumentException("the server certificate needs at least one name");
     }
@@ -102,8 +114,10 @@ public final class TlsMaterial {
       });
 
       KeyPair serverKeys = rsaKeyPair(random);
+      Instant now = Instant.now();
+      Instant serverNotAfter = expiredServer ? now.minus(Duration.ofDays(1)) : now.plus(VALIDITY);
       X509Certificate server = sign(caName, caKeys, new X500Principal("CN=localhost"), serverKeys.getPublic(), random,
-          b -> {
+          serverNotAfter.minus(VALIDITY), serverNotAfter, b -> {
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true,
                 new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
@@ -302,8 +316,15 @@ public final class TlsMaterial {
       java.security.PublicKey subjectKey, SecureRandom random, ExtensionAdder extensions)
       throws IOException, GeneralSecurityException, OperatorCreationException {
     Instant now = Instant.now();
+    return sign(issuer, issuerKeys, subject, subjectKey, random, now.minus(Duration.ofHours(1)), now.plus(VALIDITY),
+        extensions);
+  }
+
+  private static X509Certificate sign(X500Principal issuer, KeyPair issuerKeys, X500Principal subject,
+      java.security.PublicKey subjectKey, SecureRandom random, Instant notBefore, Instant notAfter,
+      ExtensionAdder extensions) throws IOException, GeneralSecurityException, OperatorCreationException {
     X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, random).abs().add(BigInteger.ONE),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, subjectKey);
+        Date.from(notBefore), Date.from(notAfter), subject, subjectKey);
     JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
     builder.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey));
     builder.addExtension(Extension.authorityKeyIdentifier, false,
