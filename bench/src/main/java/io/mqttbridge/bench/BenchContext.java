@@ -56,6 +56,7 @@ public final class BenchContext {
             .clientId("bench-pub-" + Long.toHexString(System.nanoTime()))
             .mqttVersion(mqttVersion)
             .maxInflight(options.publisherInflight())
+            .tcpNoDelay(true) // without it, Nagle's algorithm dominates the latency figures
             .payload(payload)
             .ackTimeout(timeout())
             .connect();
@@ -87,6 +88,7 @@ public final class BenchContext {
         config.put("payload.format", "bytes");
         config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter"); // the key is the topic
         config.put("mqtt.persistence.dir", env.directory().resolve("mqtt-persistence").toString());
+        config.putAll(options.sourceOverrides());
         return config;
     }
 

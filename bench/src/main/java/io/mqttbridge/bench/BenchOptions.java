@@ -31,6 +31,8 @@ import java.util.function.Function;
  * @param workerHeap {@code bench.worker.heap}: the worker JVM's {@code -Xmx} (default 512m)
  * @param workerJfr {@code bench.worker.jfr}: record the worker with JFR into {@code bench/target/worker.jfr}
  * @param timeoutSeconds {@code bench.timeout.seconds}: longest a single run may take (default 300)
+ * @param sourceOverrides {@code bench.source.overrides}: extra source connector settings, {@code key=value} pairs
+ *     separated by commas, e.g. {@code producer.override.batch.size=262144} (default none)
  * @param pluginZip {@code bench.plugin.zip}: the plugin zip built by {@code distribution}
  * @param workerClasspathFile {@code bench.worker.classpath.file}: the worker's class path (Kafka only)
  * @param output {@code bench.output}: where the JSON goes (default {@code bench/target/results.json})
@@ -38,7 +40,8 @@ import java.util.function.Function;
 public record BenchOptions(Set<String> scenarios, int messages, List<Integer> qos, List<Integer> mqttVersions,
                            int payloadBytes, int publisherInflight, List<Integer> latencyRates, int latencySeconds,
                            int backlogFactor, int cloudMessages, int cloudDevices, String workerHeap,
-                           boolean workerJfr, int timeoutSeconds, Path pluginZip, Path workerClasspathFile,
+                           boolean workerJfr, int timeoutSeconds, Map<String, String> sourceOverrides,
+                           Path pluginZip, Path workerClasspathFile,
                            Path output) {
 
     /** Every scenario, in the order they run. */
@@ -91,6 +94,7 @@ public record BenchOptions(Set<String> scenarios, int messages, List<Integer> qo
             positive(get, "bench.latency.seconds", 10), positive(get, "bench.memory.backlog.factor", 10),
             positive(get, "bench.cloud.messages", 2000), positive(get, "bench.cloud.devices", 20), heap,
             Boolean.parseBoolean(get.apply("bench.worker.jfr")), positive(get, "bench.timeout.seconds", 300),
+            pairs("bench.source.overrides", get.apply("bench.source.overrides")),
             Path.of(zip), Path.of(classpath), Path.of(output == null ? "bench/target/results.json" : output));
     }
 
@@ -117,6 +121,18 @@ public record BenchOptions(Set<String> scenarios, int messages, List<Integer> qo
         List<Integer> parsed = new ArrayList<>();
         Arrays.stream(value.split("\\s*,\\s*")).forEach(v -> parsed.add(parse(key, v)));
         return List.copyOf(new LinkedHashSet<>(parsed));
+    }
+
+    private static Map<String, String> pairs(String key, String value) {
+        Map<String, String> pairs = new java.util.LinkedHashMap<>();
+        if (value != null) {
+            for (String pair : value.split("\\s*,\\s*")) {
+                int eq = pair.indexOf('=');
+                check(eq > 0, key, "expected key=value pairs separated by commas, got '" + pair + "'");
+                pairs.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return Map.copyOf(pairs);
     }
 
     private static int parse(String key, String value) {

@@ -68,6 +68,7 @@ public final class Benchmark {
                 LatencyScenario latency = new LatencyScenario(ctx);
                 for (int rate : options.latencyRates()) {
                     measure(report, "latency", () -> latency.raw(rate));
+                    measure(report, "latency", () -> latency.kafka(rate));
                     measure(report, "latency", () -> {
                         Result r = latency.source(rate).against(
                             report.find("latency", "raw MQTT 5 QoS 1 @ " + rate + " msg/s"));

@@ -2,14 +2,17 @@ package io.mqttbridge.bench;
 
 import io.mqttbridge.testkit.mqtt.SequencePublisher;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * Latency at a fixed publish rate, MQTT 5 QoS 1: from the intended publish time stamped in the payload to the
- * arrival at an MQTT subscriber (raw) and at a Kafka consumer through the source connector, as HdrHistogram
- * percentiles.
+ * arrival at an MQTT subscriber (raw), at a Kafka consumer through the source connector, and at the same consumer
+ * from a plain producer with the worker's settings (Kafka alone), as HdrHistogram percentiles.
  */
 final class LatencyScenario {
 
@@ -32,8 +35,8 @@ final class LatencyScenario {
         CountingSubscriber sub = CountingSubscriber.start(ctx.env().mqttUri(), MQTT_VERSION, "bench/" + id, QOS,
             arrivals);
         try (sub; SequencePublisher pub = pacedPublisher(schedule)) {
-            return run("latency", "raw MQTT 5 QoS 1 @ " + rate + " msg/s", rate, n, schedule, pub,
-                "bench/" + id, arrivals, load);
+            return run("latency", "raw MQTT 5 QoS 1 @ " + rate + " msg/s", rate, n, schedule,
+                (from, count) -> pub.publish(from, count, QOS, "bench/" + id), arrivals, load);
         }
     }
 
@@ -48,13 +51,48 @@ final class LatencyScenario {
         try (KafkaCounter counter = KafkaCounter.start(ctx.env().bootstrapServers(), "bench." + id + ".data",
                  arrivals);
              SequencePublisher pub = pacedPublisher(schedule)) {
-            Result r = run("latency", "source MQTT 5 QoS 1 @ " + rate + " msg/s", rate, n, schedule, pub,
-                "bench/" + id + "/data", arrivals, load);
+            Result r = run("latency", "source MQTT 5 QoS 1 @ " + rate + " msg/s", rate, n, schedule,
+                (from, count) -> pub.publish(from, count, QOS, "bench/" + id + "/data"), arrivals, load);
             counter.checkHealthy();
             return r;
         } finally {
             ctx.env().deleteConnector(id);
         }
+    }
+
+    /**
+     * The Kafka side alone at {@code rate}: a producer with the worker's settings to the same consumer, so the
+     * report shows how much of the source's latency Kafka itself accounts for.
+     */
+    Result kafka(int rate) {
+        String topic = "bench.latency-kafka-r" + rate;
+        String load = LoadAverage.now();
+        int n = count(rate);
+        int size = ctx.options().payloadBytes();
+        ctx.env().createTopic(topic, 1);
+        Arrivals arrivals = Arrivals.withLatency(n);
+        PacedSchedule schedule = new PacedSchedule(rate);
+        try (KafkaCounter counter = KafkaCounter.start(ctx.env().bootstrapServers(), topic, arrivals);
+             KafkaProducer<byte[], byte[]> producer = ctx.env().workerLikeProducer()) {
+            producer.send(new ProducerRecord<>(topic, "warm-up".getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+            Publisher publish = (from, count) -> {
+                for (int seq = from; seq < from + count; seq++) {
+                    producer.send(new ProducerRecord<>(topic, SequencePayload.of(seq, schedule.intendedNanos(seq),
+                        size)));
+                }
+            };
+            Result r = run("latency", "KafkaProducer @ " + rate + " msg/s", rate, n, schedule, publish, arrivals,
+                load);
+            counter.checkHealthy();
+            return r;
+        }
+    }
+
+    /** Sends messages {@code from .. from+count-1}. */
+    @FunctionalInterface
+    private interface Publisher {
+        void publish(int from, int count);
     }
 
     private int count(int rate) {
@@ -71,7 +109,7 @@ final class LatencyScenario {
      * the broker acknowledged it, so a slow acknowledgement makes the next batch larger, never the rate lower.
      */
     private Result run(String scenario, String variant, int rate, int n, PacedSchedule schedule,
-                       SequencePublisher pub, String topic, Arrivals arrivals, String load) {
+                       Publisher publisher, Arrivals arrivals, String load) {
         arrivals.arm();
         long start = System.nanoTime();
         schedule.start(start);
@@ -80,7 +118,7 @@ final class LatencyScenario {
             long now = System.nanoTime();
             int due = schedule.dueBy(now, n);
             if (due > sent) {
-                pub.publish(sent, due - sent, QOS, topic);
+                publisher.publish(sent, due - sent);
                 sent = due;
             } else {
                 // pacing, not waiting for a condition: the next message is due in under one interval
