@@ -16,6 +16,8 @@ import java.util.function.Function;
  *
  * @param scenarios {@code bench.scenarios}: which scenarios run, comma-separated (default all of {@link #ALL})
  * @param messages {@code bench.messages}: messages per throughput run (default 20000)
+ * @param warmupMessages {@code bench.warmup.messages}: messages of the unreported warm-up runs (raw, source and sink
+ *     at MQTT 5 QoS 1) that let the JIT compile the worker's hot path first (default 20000, 0 = none)
  * @param qos {@code bench.qos}: the QoS levels of the raw, source and sink runs (default 0,1,2)
  * @param mqttVersions {@code bench.mqtt.versions}: 3 (3.1.1) and/or 5 (default 3,5); the latency, memory and
  *     scale-out runs use MQTT 5
@@ -37,7 +39,8 @@ import java.util.function.Function;
  * @param workerClasspathFile {@code bench.worker.classpath.file}: the worker's class path (Kafka only)
  * @param output {@code bench.output}: where the JSON goes (default {@code bench/target/results.json})
  */
-public record BenchOptions(Set<String> scenarios, int messages, List<Integer> qos, List<Integer> mqttVersions,
+public record BenchOptions(Set<String> scenarios, int messages, int warmupMessages, List<Integer> qos,
+                           List<Integer> mqttVersions,
                            int payloadBytes, int publisherInflight, List<Integer> latencyRates, int latencySeconds,
                            int backlogFactor, int cloudMessages, int cloudDevices, String workerHeap,
                            boolean workerJfr, int timeoutSeconds, Map<String, String> sourceOverrides,
@@ -90,7 +93,10 @@ public record BenchOptions(Set<String> scenarios, int messages, List<Integer> qo
         check(classpath != null, "bench.worker.classpath.file",
             "the worker class path file is required (built by the distribution module)");
         String output = get.apply("bench.output");
-        return new BenchOptions(scenarios, messages, qos, versions, payload, inflight, rates,
+        String warmup = get.apply("bench.warmup.messages");
+        int warmupMessages = warmup == null ? 20_000 : parse("bench.warmup.messages", warmup);
+        check(warmupMessages >= 0, "bench.warmup.messages", "must be 0 or more, was " + warmupMessages);
+        return new BenchOptions(scenarios, messages, warmupMessages, qos, versions, payload, inflight, rates,
             positive(get, "bench.latency.seconds", 10), positive(get, "bench.memory.backlog.factor", 10),
             positive(get, "bench.cloud.messages", 2000), positive(get, "bench.cloud.devices", 20), heap,
             Boolean.parseBoolean(get.apply("bench.worker.jfr")), positive(get, "bench.timeout.seconds", 300),

@@ -37,6 +37,14 @@ public final class Benchmark {
             report.environment().put("loadBeforeStart", LoadAverage.now());
             BenchContext ctx = new BenchContext(env, options, report);
             ThroughputScenarios throughput = new ThroughputScenarios(ctx);
+            if (options.warmupMessages() > 0) {
+                long start = System.nanoTime();
+                for (Result r : throughput.warmUp(options.warmupMessages())) {
+                    System.out.printf(Locale.ROOT, "  warm-up  %-8s %,.0f %s%n", r.scenario(), r.value(), r.unit());
+                }
+                report.environment().put("warmUp", options.warmupMessages() + " messages through raw, source and "
+                    + "sink (MQTT 5 QoS 1) in " + (System.nanoTime() - start) / 1_000_000 + " ms, not reported");
+            }
             if (options.runs("raw")) {
                 for (int v : options.mqttVersions()) {
                     for (int q : options.qos()) {

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,9 +28,12 @@ final class ThroughputScenarios {
 
     /** Publisher to subscriber through the broker alone: the ceiling of every MQTT figure. */
     Result raw(int mqttVersion, int qos) {
-        String id = "raw-v" + mqttVersion + "-q" + qos;
+        return raw(mqttVersion, qos, options.messages(), "");
+    }
+
+    private Result raw(int mqttVersion, int qos, int n, String suffix) {
+        String id = "raw-v" + mqttVersion + "-q" + qos + suffix;
         String load = LoadAverage.now();
-        int n = options.messages();
         Arrivals arrivals = Arrivals.expecting(n);
         CountingSubscriber sub = CountingSubscriber.start(env.mqttUri(), mqttVersion, "bench/" + id, qos, arrivals);
         try (sub; SequencePublisher pub = ctx.publisher(mqttVersion)) {
@@ -42,6 +46,18 @@ final class ThroughputScenarios {
         }
     }
 
+    /**
+     * Runs raw, source and sink once (MQTT 5 QoS 1) with {@code bench.warmup.messages}, unreported: measured on a
+     * cold worker, the source figures were set by the JIT compiler (C2 took more CPU than the task, producer and
+     * MQTT threads together) rather than by the connector.
+     *
+     * @return what the warm-up measured, for the log
+     */
+    List<Result> warmUp(int messages) {
+        return List.of(raw(5, 1, messages, "-warmup"), source(5, 1, messages, "-warmup"),
+            sink(5, 1, messages, "-warmup"));
+    }
+
     /** The worker's producer settings, no MQTT and no Connect: the Kafka ceiling. */
     Result kafka() {
         String load = LoadAverage.now();
@@ -52,6 +68,7 @@ final class ThroughputScenarios {
         Map<String, Object> details = BenchContext.details(load, null);
         details.put("messages", n);
         details.put("producer", BenchEnvironment.WORKER_PRODUCER_SETTINGS.toString());
+        details.put("note", "records shaped like the source's: key and MQTT headers");
         return Result.of("kafka", "KafkaProducer, worker settings", n * 1e9 / elapsed, "msg/s", true, details);
     }
 
@@ -59,11 +76,10 @@ final class ThroughputScenarios {
     long produce(String topic, int n) {
         try (KafkaProducer<byte[], byte[]> producer = env.workerLikeProducer()) {
             // One warm-up record: the first send waits for metadata, which is not throughput.
-            producer.send(new ProducerRecord<>(topic, "warm-up".getBytes())).get();
+            producer.send(new ProducerRecord<>(topic, utf8("warm-up"))).get();
             long start = System.nanoTime();
             for (int seq = 0; seq < n; seq++) {
-                producer.send(new ProducerRecord<>(topic, null,
-                    SequencePayload.of(seq, System.nanoTime(), options.payloadBytes())));
+                producer.send(sourceShaped(topic, seq));
             }
             producer.flush();
             return System.nanoTime() - start;
@@ -75,11 +91,33 @@ final class ThroughputScenarios {
         }
     }
 
+    /**
+     * A record shaped like the source connector's for a message on {@code bench/kafka/data}: the MQTT topic as key
+     * and the same headers as the worker's {@code SimpleHeaderConverter} writes them, so Kafka moves the same bytes.
+     */
+    private ProducerRecord<byte[], byte[]> sourceShaped(String topic, int seq) {
+        String mqttTopic = "bench/kafka/data";
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, utf8(mqttTopic),
+            SequencePayload.of(seq, System.nanoTime(), options.payloadBytes()));
+        r.headers().add("mqtt.topic", utf8(mqttTopic)).add("mqtt.qos", utf8("1"))
+            .add("mqtt.retained", utf8("false")).add("mqtt.duplicate", utf8("false"))
+            .add("mqtt.message.id", utf8(Integer.toString(1 + seq % 65_535)));
+        return r;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The publisher of {@link #raw} into the source connector, counted in Kafka. */
     Result source(int mqttVersion, int qos) {
-        String id = "source-v" + mqttVersion + "-q" + qos;
+        return source(mqttVersion, qos, options.messages(), "");
+    }
+
+    private Result source(int mqttVersion, int qos, int n, String suffix) {
+        String id = "source-v" + mqttVersion + "-q" + qos + suffix;
         return sourceRun("source", id, BenchContext.variant(mqttVersion, qos),
-            ctx.sourceConfig(id, mqttVersion, qos, 1), 1, mqttVersion, qos);
+            ctx.sourceConfig(id, mqttVersion, qos, 1), 1, mqttVersion, qos, n);
     }
 
     /**
@@ -90,13 +128,13 @@ final class ThroughputScenarios {
         String id = "scaleout-t" + tasks;
         Map<String, String> config = ctx.sourceConfig(id, 5, 1, tasks);
         config.put("mqtt.shared.subscription.group", id);
-        return sourceRun("scaleout", id, "tasks.max=" + tasks + ", MQTT 5 QoS 1 shared", config, tasks, 5, 1);
+        return sourceRun("scaleout", id, "tasks.max=" + tasks + ", MQTT 5 QoS 1 shared", config, tasks, 5, 1,
+            options.messages());
     }
 
     private Result sourceRun(String scenario, String id, String variant, Map<String, String> config, int tasks,
-                             int mqttVersion, int qos) {
+                             int mqttVersion, int qos, int n) {
         String load = LoadAverage.now();
-        int n = options.messages();
         ctx.startSource(id, config, tasks, mqttVersion);
         Arrivals arrivals = Arrivals.expecting(n);
         try (KafkaCounter counter = KafkaCounter.start(env.bootstrapServers(), "bench." + id + ".data", arrivals);
@@ -118,10 +156,13 @@ final class ThroughputScenarios {
 
     /** {@code messages} records preloaded in Kafka, through the sink connector, counted by an MQTT subscriber. */
     Result sink(int mqttVersion, int qos) {
-        String id = "sink-v" + mqttVersion + "-q" + qos;
+        return sink(mqttVersion, qos, options.messages(), "");
+    }
+
+    private Result sink(int mqttVersion, int qos, int n, String suffix) {
+        String id = "sink-v" + mqttVersion + "-q" + qos + suffix;
         String topic = "bench." + id;
         String load = LoadAverage.now();
-        int n = options.messages();
         env.createTopic(topic, 1);
         produce(topic, n);
         Arrivals arrivals = Arrivals.expecting(n);

@@ -30,6 +30,7 @@ class BenchmarkSmokeIT {
         props.put("bench.worker.classpath.file", System.getProperty("bench.worker.classpath.file"));
         props.put("bench.output", output.toString());
         props.put("bench.messages", "500");
+        props.put("bench.warmup.messages", "200");
         props.put("bench.qos", "1");
         props.put("bench.mqtt.versions", "5");
         props.put("bench.latency.rates", "500");
