@@ -30,6 +30,8 @@ final class PahoV3PublisherClient implements PahoPublisherClient {
       }
       if (config.sslContext != null) {
         options.setSocketFactory(config.sslContext.getSocketFactory());
+      } else if (config.tcpNoDelay) {
+        options.setSocketFactory(new NoDelaySocketFactory());
       }
       client.connect(options).waitForCompletion(config.ackTimeout.toMillis());
     } catch (MqttException e) {

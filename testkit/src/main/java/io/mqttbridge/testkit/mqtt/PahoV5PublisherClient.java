@@ -29,6 +29,8 @@ final class PahoV5PublisherClient implements PahoPublisherClient {
       }
       if (config.sslContext != null) {
         options.setSocketFactory(config.sslContext.getSocketFactory());
+      } else if (config.tcpNoDelay) {
+        options.setSocketFactory(new NoDelaySocketFactory());
       }
       client.connect(options).waitForCompletion(config.ackTimeout.toMillis());
     } catch (MqttException e) {

@@ -129,6 +129,7 @@ public final class SequencePublisher implements AutoCloseable {
     String userName;
     byte[] password;
     SSLContext sslContext;
+    boolean tcpNoDelay;
     boolean retained;
     IntFunction<byte[]> payload = DEFAULT_PAYLOAD;
     int maxInflight = 20;
@@ -163,6 +164,15 @@ public final class SequencePublisher implements AutoCloseable {
     /** TLS for {@code ssl://} URIs, e.g. {@code TlsMaterial.clientSslContext(true)}. */
     public Builder sslContext(SSLContext context) {
       this.sslContext = context;
+      return this;
+    }
+
+    /**
+     * Set TCP_NODELAY on a plain {@code tcp://} connection (default off, as Paho does). Latency measurements want
+     * it: with Nagle's algorithm a small publish can wait for the previous packet's acknowledgement.
+     */
+    public Builder tcpNoDelay(boolean noDelay) {
+      this.tcpNoDelay = noDelay;
       return this;
     }
 
