@@ -109,6 +109,10 @@ final class KafkaConnectWorker implements AutoCloseable {
         return kafka;
     }
 
+    boolean topicExists(String topic) {
+        return kafka.describeTopics(topic).get(topic).isPresent();
+    }
+
     /** {@code PUT /connectors/NAME/config}, as {@code curl -X PUT --data @config/FILE.json} would. */
     void putConnector(String name, Map<String, String> config) {
         HttpResponse<String> response = request("PUT", "connectors/" + encode(name) + "/config", config);

@@ -202,6 +202,11 @@ final class Pipeline implements AutoCloseable {
         }
         config.values().removeIf(String::isEmpty);
         String name = config.get("name");
+        String deadLetters = config.get("errors.deadletterqueue.topic.name");
+        if (deadLetters != null && !worker.topicExists(deadLetters)) {
+            // Connect creates it on first use, but logs that as an ERROR mid-demo
+            worker.kafka().createTopic(deadLetters, 1);
+        }
         say.accept("creating connector '" + name + "' through REST from config/" + file);
         worker.putConnector(name, config);
         connectorNames.put(role, name);

@@ -74,16 +74,13 @@ public final class QuickStart {
             t.setDaemon(true);
             return t;
         });
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            ticks.shutdownNow();
-            System.out.println();
-            say("stopping: sensors, connectors and worker, Kafka, emulators, PostgreSQL, broker");
-            pipeline.close();
-            say("stopped");
-            stopped.countDown();
-        }, "demo-shutdown"));
-
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // Ctrl-C (and SIGTERM) are taken here rather than in a shutdown hook: the fixtures' and Kafka's own hooks
+        // (killing Mosquitto, deleting Kafka's log directories) would otherwise run at the same time as the stop, in
+        // no order. The pipeline stops first, in order; those hooks then find nothing left to do.
+        for (String signal : List.of("INT", "TERM")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
+        }
         say("running; Ctrl-C stops. Connect REST: " + pipeline.worker().restUrl() + "connectors, MQTT: "
             + pipeline.brokerUri() + ", telemetry rows: " + DemoDatabase.DATABASE + "." + settings.tableName());
         ticks.scheduleAtFixedRate(() -> publish(pipeline), 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
@@ -93,7 +90,15 @@ public final class QuickStart {
         ProgressLine progress = new ProgressLine(pipeline);
         ticks.scheduleAtFixedRate(() -> System.out.print("\r" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " "
             + progress.next() + "   "), 1, 1, TimeUnit.SECONDS);
-        stopped.await();
+        stopRequested.await();
+        ticks.shutdownNow();
+        ticks.awaitTermination(10, TimeUnit.SECONDS);
+        System.out.println();
+        say("stopping: sensors, connectors and the worker, Kafka, the emulators, PostgreSQL, the MQTT broker");
+        long start = System.nanoTime();
+        pipeline.close();
+        say(String.format(java.util.Locale.ROOT, "stopped in %.1f s", (System.nanoTime() - start) / 1e9));
+        System.exit(0);
     }
 
     private static void publish(Pipeline pipeline) {
