@@ -7,7 +7,6 @@ import io.mqttbridge.testkit.azure.IotHubEmulator;
 import io.mqttbridge.testkit.mqtt.BrokerConfig;
 import io.mqttbridge.testkit.mqtt.MqttBroker;
 import io.mqttbridge.testkit.mqtt.MqttBrokers;
-import io.mqttbridge.testkit.tls.TlsMaterial;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +64,7 @@ final class Pipeline implements AutoCloseable {
     private IotHubEmulator azure;
     private KafkaConnectWorker worker;
     private SensorFleet sensors;
-    private TlsMaterial awsTls;
+    private CloudEmulators clouds;
     private String groupKey;
     private final List<String> roles;
 
@@ -115,15 +114,13 @@ final class Pipeline implements AutoCloseable {
         say.accept("PostgreSQL: " + database.description() + ", database " + DemoDatabase.DATABASE + ", table "
             + settings.tableName());
 
-        say.accept("starting the AWS IoT Core emulator (mutual TLS, device shadow service)");
-        awsTls = TlsMaterial.generate(work.resolve("aws-tls"), List.of("localhost"));
-        aws = remember(AwsIotEmulator.start(AwsIotEmulator.Config.builder(awsTls).build()));
-        say.accept("starting the Azure IoT Hub emulator (TLS, SAS keys from an enrollment group)");
-        Map<String, String> twinSink = readConnectorConfig("azure-twin-sink.json");
-        azure = remember(IotHubEmulator.start(work.resolve("azure-tls"), twinSink.get("iothub.hostname")));
-        groupKey = twinSink.get("iothub.group.key");
-        azure.addEnrollmentGroup(groupKey);
-        say.accept("AWS IoT at " + aws.host() + ":" + aws.port() + ", IoT Hub " + azure.hostName() + " at "
+        say.accept("starting the AWS IoT Core emulator (mutual TLS, device shadow service) and the Azure IoT Hub "
+            + "emulator (TLS, SAS keys derived from the enrollment group key of config/azure-twin-sink.json)");
+        clouds = remember(CloudEmulators.start(settings.configDir(), work.resolve("clouds"), 0));
+        aws = clouds.aws();
+        azure = clouds.azure();
+        groupKey = readConnectorConfig("azure-twin-sink.json").get("iothub.group.key");
+        say.accept("AWS IoT at localhost:" + aws.port() + ", IoT Hub " + azure.hostName() + " at "
             + azure.gatewayHost() + ":" + IotHubEmulator.PORT);
 
         int connectPort = settings.connectPort() == 0 ? freePort() : settings.connectPort();
@@ -166,32 +163,25 @@ final class Pipeline implements AutoCloseable {
 
     private void createConnector(String role) throws IOException {
         Map<String, String> mqtt = Map.of("mqtt.server.uris", brokerUri);
-        Map<String, String> hub = Map.of("iothub.gateway.hostname", azure.gatewayHost(),
-            "iothub.ssl.truststore.location", azure.tls().caCertPem().toString(), "iothub.ssl.truststore.type", "PEM");
+        Map<String, String> hub = clouds.hubSettings();
         switch (role) {
             case MQTT_SOURCE -> create(role, "mqtt-source.json", mqtt, Map.of("mqtt.persistence.dir",
                 Files.createTempDirectory("mqtt-bridge-demo-source").toString()));
             case JDBC_SINK -> create(role, "jdbc-sink.json", Map.of("connection.url", database.jdbcUrl(),
                 "connection.username", database.user(), "connection.password", database.password(),
                 "collection.name.format", settings.tableName()));
-            case AWS_SINK -> create(role, "aws-shadow-sink.json", awsEndpoint());
+            case AWS_SINK -> create(role, "aws-shadow-sink.json", clouds.awsSettings());
             // The example twin sink reads schemaless JSON from its own topic; here it takes the sensors' telemetry.
             case AZURE_SINK -> create(role, "azure-twin-sink.json", hub, Map.of("topics", TELEMETRY_TOPIC,
                 "value.converter.schemas.enable", "true"));
             case MQTT_SINK -> create(role, "mqtt-sink.json", mqtt);
-            case AWS_SOURCE -> create(role, "aws-shadow-source.json", awsEndpoint());
+            case AWS_SOURCE -> create(role, "aws-shadow-source.json", clouds.awsSettings());
             // The example twin source lists two devices with their own keys; here every sensor, keys from the group.
             case AZURE_SOURCE -> create(role, "azure-twin-source.json", hub, Map.of("kafka.topic", COMMANDS_TOPIC,
                 "iothub.auth.mode", "group.key", "iothub.group.key", groupKey, "iothub.device.keys", "",
                 "iothub.device.ids", String.join(",", settings.sensorIds())));
             default -> throw new IllegalArgumentException("No connector role " + role);
         }
-    }
-
-    private Map<String, String> awsEndpoint() {
-        return Map.of("aws.iot.endpoint", aws.host(), "aws.iot.port", Integer.toString(aws.port()),
-            "aws.iot.certificate.path", awsTls.clientCertPem().toString(), "aws.iot.private.key.path",
-            awsTls.clientKeyPem().toString(), "aws.iot.ca.path", awsTls.caCertPem().toString());
     }
 
     @SafeVarargs
