@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mqttbridge.testkit.aws.AwsIotEmulator;
 import io.mqttbridge.testkit.azure.IotHubEmulator;
 import io.mqttbridge.testkit.mqtt.BrokerConfig;
+import io.mqttbridge.testkit.mqtt.MosquittoBroker;
 import io.mqttbridge.testkit.mqtt.MqttBroker;
 import io.mqttbridge.testkit.mqtt.MqttBrokers;
 
@@ -96,15 +97,15 @@ final class Pipeline implements AutoCloseable {
         Path work = Files.createTempDirectory("mqtt-bridge-demo");
         say.accept("starting an MQTT broker");
         BrokerConfig.Builder brokerConfig = BrokerConfig.builder();
-        boolean mosquitto = MqttBrokers.mosquittoBinary().isPresent()
-            && !"embedded".equalsIgnoreCase(System.getProperty(MqttBrokers.BROKER_SELECTOR, ""));
         int mqttPort = settings.mqttPort();
-        if (mosquitto && mqttPort != 0) {
-            // the demo's well-known port beside the fixture's own random one
+        if (mqttPort != 0) {
+            // The demo's well-known port beside the fixture's own random one. A Mosquitto line: the embedded broker
+            // (no Mosquitto installed) ignores it and keeps its random port.
             brokerConfig.extraConfig("listener " + mqttPort + " 127.0.0.1");
         }
         broker = remember(MqttBrokers.start(brokerConfig.build()));
-        brokerUri = mosquitto && mqttPort != 0 ? "tcp://127.0.0.1:" + mqttPort : broker.tcpUri();
+        boolean fixedPort = mqttPort != 0 && broker instanceof MosquittoBroker;
+        brokerUri = fixedPort ? "tcp://127.0.0.1:" + mqttPort : broker.tcpUri();
         say.accept("MQTT broker: " + broker.kind() + " at " + brokerUri);
 
         say.accept("opening PostgreSQL");
