@@ -10,7 +10,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * The demo's PostgreSQL database: {@value #DATABASE} on the server at the configured URL when it answers (the
@@ -106,8 +108,8 @@ final class DemoDatabase implements AutoCloseable {
     }
 
     /** Rows per sensor with distinct sequence numbers: {@code sensor -> count(DISTINCT seq)}. */
-    java.util.Map<String, Long> distinctReadingsPerSensor(String table) throws SQLException {
-        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+    Map<String, Long> distinctReadingsPerSensor(String table) throws SQLException {
+        Map<String, Long> counts = new TreeMap<>();
         try (Connection c = connect(jdbcUrl, user, password)) {
             if (!tableExists(c, table)) {
                 return counts;

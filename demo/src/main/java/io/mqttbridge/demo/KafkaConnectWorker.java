@@ -65,7 +65,7 @@ final class KafkaConnectWorker implements AutoCloseable {
         worker.put("offset.flush.interval.ms", "1000");
         worker.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         worker.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        // Every plugin here ships META-INF/services manifests: a class path scan would cost seconds and hundreds of MiB.
+        // Every plugin here ships META-INF/services manifests: a class path scan would cost seconds and 100s of MiB.
         worker.put("plugin.discovery", "service_load");
         worker.put("scheduled.rebalance.max.delay.ms", "1000");
         if (pluginPath != null && Files.isDirectory(pluginPath)) {

@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -240,7 +241,7 @@ final class Pipeline implements AutoCloseable {
     long rows() {
         try {
             return database.countRows(settings.tableName());
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             return -1;
         }
     }

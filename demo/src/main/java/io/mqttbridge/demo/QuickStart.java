@@ -1,6 +1,7 @@
 package io.mqttbridge.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -9,8 +10,11 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,12 +26,13 @@ import java.util.function.Consumer;
  * The demo: the whole {@link Pipeline} on embedded defaults, fed by simulated ESP32 sensors.
  *
  * <p>Arguments: the config directory, and optionally a number of readings per sensor. Without it (or with 0) the
- * sensors publish one reading each per {@code demo.interval.ms}, a desired change is made in one of the clouds every
- * {@value #CHANGE_EVERY_S} s, and one progress line (rates at each hop from the connectors' JMX metrics, rows in
- * PostgreSQL, pending acknowledgements, dead letters, reconnects) is rewritten every second until Ctrl-C, which stops
- * everything in order. With N &gt; 0 the run is headless: each sensor gets a desired change from both clouds, publishes
- * N readings, and the run checks that every reading reached PostgreSQL and both clouds' reported state and every
- * command reached its device; the exit code tells. Settings: {@link DemoSettings}.
+ * sensors publish one reading each per {@code demo.interval.ms}, one sensor's LED is toggled in its AWS shadow's
+ * desired state every {@value #CHANGE_EVERY_S} s, and one progress line (rates at each hop from the connectors' JMX
+ * metrics, rows in PostgreSQL, pending acknowledgements, dead letters, reconnects) is rewritten every second until
+ * Ctrl-C, which stops everything in order (the Azure twin source is left out: see {@link Pipeline#DEFAULT_ROLES}).
+ * With N &gt; 0 the run is headless: each sensor gets a desired change from both clouds, publishes N readings, and
+ * the run checks that every reading reached PostgreSQL and both clouds' reported state and every command reached its
+ * device; the exit code tells. Settings: {@link DemoSettings}.
  */
 public final class QuickStart {
     static final int CHANGE_EVERY_S = 15;
@@ -97,7 +102,7 @@ public final class QuickStart {
         say("stopping: sensors, connectors and the worker, Kafka, the emulators, PostgreSQL, the MQTT broker");
         long start = System.nanoTime();
         pipeline.close();
-        say(String.format(java.util.Locale.ROOT, "stopped in %.1f s", (System.nanoTime() - start) / 1e9));
+        say(String.format(Locale.ROOT, "stopped in %.1f s", (System.nanoTime() - start) / 1e9));
         System.exit(0);
     }
 
@@ -131,7 +136,7 @@ public final class QuickStart {
      *
      * @return what arrived where; {@link Outcome#ok()} when nothing is missing
      */
-    public static Outcome run(DemoSettings settings, int perSensor, Consumer<String> say) throws Exception {
+    static Outcome run(DemoSettings settings, int perSensor, Consumer<String> say) throws Exception {
         List<String> roles = List.of(Pipeline.MQTT_SOURCE, Pipeline.JDBC_SINK, Pipeline.AWS_SINK, Pipeline.MQTT_SINK,
             Pipeline.AWS_SOURCE, Pipeline.AZURE_SOURCE);
         try (Pipeline pipeline = Pipeline.start(settings, say, roles)) {
@@ -200,7 +205,7 @@ public final class QuickStart {
             String line = progress.next();
             say.accept("progress: " + line);
             ConnectorMetrics metrics = ConnectorMetrics.read();
-            Map<String, String> connectors = new java.util.LinkedHashMap<>();
+            Map<String, String> connectors = new LinkedHashMap<>();
             for (String role : List.of(Pipeline.MQTT_SOURCE, Pipeline.JDBC_SINK, Pipeline.AWS_SINK, Pipeline.AZURE_SINK,
                 Pipeline.MQTT_SINK, Pipeline.AWS_SOURCE, Pipeline.AZURE_SOURCE)) {
                 connectors.put(role, pipeline.connectorName(role));
@@ -215,10 +220,10 @@ public final class QuickStart {
 
     private static JsonNode awsReported(Pipeline pipeline, String id) {
         return pipeline.aws().shadow(id).map(d -> d.path("state").path("reported"))
-            .orElse(com.fasterxml.jackson.databind.node.MissingNode.getInstance());
+            .orElse(MissingNode.getInstance());
     }
 
-    private static boolean await(String what, java.util.concurrent.Callable<Boolean> condition) {
+    private static boolean await(String what, Callable<Boolean> condition) {
         try {
             Awaitility.await(what).atMost(DELIVERY_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(condition);
@@ -241,9 +246,9 @@ public final class QuickStart {
      * @param connectors connector names by role (mqtt-source, jdbc-sink, aws-sink, ...)
      * @param problems   what was missing, empty when everything arrived
      */
-    public record Outcome(long readings, long rows, ConnectorMetrics metrics, Map<String, String> connectors,
+    record Outcome(long readings, long rows, ConnectorMetrics metrics, Map<String, String> connectors,
                           List<String> problems) {
-        public boolean ok() {
+        boolean ok() {
             return problems.isEmpty();
         }
     }

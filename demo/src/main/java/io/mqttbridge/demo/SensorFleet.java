@@ -1,5 +1,6 @@
 package io.mqttbridge.demo;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
@@ -11,11 +12,15 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -95,15 +100,14 @@ final class SensorFleet implements AutoCloseable {
         private final int index;
         private final MqttClient client;
         private final AtomicLong seq = new AtomicLong();
-        private final Map<String, Object> settings = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Object> settings = new ConcurrentHashMap<>();
         private final List<String> commands = new CopyOnWriteArrayList<>();
         // Paho's callback thread must not wait for a PUBACK: status reports go out from here.
-        private final java.util.concurrent.ExecutorService reports = java.util.concurrent.Executors
-            .newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "sensor-reports");
-                t.setDaemon(true);
-                return t;
-            });
+        private final ExecutorService reports = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sensor-reports");
+            t.setDaemon(true);
+            return t;
+        });
 
         Sensor(String id, int index, String brokerUri) throws MqttException {
             this.id = id;
@@ -135,7 +139,7 @@ final class SensorFleet implements AutoCloseable {
 
         /** Applies the settings a command names (a shadow delta's {@code state}, or the object itself). */
         private void apply(byte[] payload) throws IOException, MqttException {
-            String text = new String(payload, java.nio.charset.StandardCharsets.UTF_8);
+            String text = new String(payload, StandardCharsets.UTF_8);
             commands.add(text);
             JsonNode command = JSON.readTree(payload);
             JsonNode state = command.has("state") && command.get("state").isObject() ? command.get("state") : command;
@@ -171,7 +175,7 @@ final class SensorFleet implements AutoCloseable {
                 message.setQos(1);
                 message.setRetained(retained);
                 return message;
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("Not JSON: " + body, e);
             }
         }

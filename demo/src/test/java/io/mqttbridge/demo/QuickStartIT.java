@@ -50,7 +50,8 @@ class QuickStartIT {
         assertMetricAtLeast(metrics, outcome.connectors().get("mqtt-sink"), "mqtt-publish-confirmed-total",
             2L * settings.sensors());
         for (String role : java.util.List.of("mqtt-source", "aws-sink", "azure-sink", "mqtt-sink")) {
-            assertEquals(0.0, metrics.get(outcome.connectors().get(role), "dead-lettered-total"), role + " dead letters");
+            String connector = outcome.connectors().get(role);
+            assertEquals(0.0, metrics.get(connector, "dead-lettered-total"), role + " dead letters");
         }
     }
 

@@ -19,8 +19,8 @@ class TwinConnectorsOnSameDevicesIT {
     private static final int READINGS_PER_SENSOR = 10;
 
     @Test
-    @Disabled("Known limitation of cloud-adapters/azure-iot-twin: TwinSinkConnector and TwinSourceConnector for the same"
-        + " devices take each other's IoT Hub connection endlessly (one connection per device id); reported patches"
+    @Disabled("Known limitation of cloud-adapters/azure-iot-twin: TwinSinkConnector and TwinSourceConnector for the"
+        + " same devices take each other's IoT Hub connection endlessly (one connection per device id); reported patches"
         + " stall for some devices. Needs one device session shared by both directions (e.g. the sink following"
         + " desired changes too). Fails in about 30 s: 12 or more hub connections for 3 devices; in longer runs a"
         + " device's reported state stalls for minutes.")
