@@ -27,7 +27,15 @@ class QuickStartIT {
         DemoSettings settings = DemoSettings.fromSystemProperties(Path.of("..", "config")).withPorts(0, 0)
             .withTable(table, Duration.ofSeconds(1));
 
-        QuickStart.Outcome outcome = QuickStart.run(settings, READINGS_PER_SENSOR, line -> System.out.println(line));
+        QuickStart.Outcome outcome;
+        try {
+            outcome = QuickStart.run(settings, READINGS_PER_SENSOR, line -> System.out.println(line));
+        } finally {
+            try (DemoDatabase database = DemoDatabase.open(settings.postgresUrl(), settings.postgresUser(),
+                settings.postgresPassword())) {
+                database.dropTable(table);
+            }
+        }
 
         assertEquals(java.util.List.of(), outcome.problems(), "what the run found missing");
         long readings = (long) READINGS_PER_SENSOR * settings.sensors();
