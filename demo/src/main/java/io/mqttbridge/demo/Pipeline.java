@@ -17,11 +17,13 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * The whole pipeline, started in order and stopped in reverse: an MQTT broker, PostgreSQL, the AWS IoT and Azure IoT
@@ -67,6 +69,7 @@ final class Pipeline implements AutoCloseable {
     private KafkaConnectWorker worker;
     private SensorFleet sensors;
     private CloudEmulators clouds;
+    private Path work;
     private String groupKey;
     private final List<String> roles;
 
@@ -95,7 +98,9 @@ final class Pipeline implements AutoCloseable {
     }
 
     private void startAll() throws Exception {
-        Path work = Files.createTempDirectory("mqtt-bridge-demo");
+        work = Files.createTempDirectory("mqtt-bridge-demo");
+        // closed last: the emulators' TLS material and the source's QoS 2 state go with the run
+        remember(() -> deleteRecursively(work));
         say.accept("starting an MQTT broker");
         BrokerConfig.Builder brokerConfig = BrokerConfig.builder();
         int mqttPort = settings.mqttPort();
@@ -168,7 +173,7 @@ final class Pipeline implements AutoCloseable {
         Map<String, String> hub = clouds.hubSettings();
         switch (role) {
             case MQTT_SOURCE -> create(role, "mqtt-source.json", mqtt, Map.of("mqtt.persistence.dir",
-                Files.createTempDirectory("mqtt-bridge-demo-source").toString()));
+                Files.createDirectories(work.resolve("mqtt-source")).toString()));
             case JDBC_SINK -> create(role, "jdbc-sink.json", Map.of("connection.url", database.jdbcUrl(),
                 "connection.username", database.user(), "connection.password", database.password(),
                 "collection.name.format", settings.tableName()));
@@ -270,6 +275,14 @@ final class Pipeline implements AutoCloseable {
         Map<String, String> config = new LinkedHashMap<>();
         raw.forEach((k, v) -> config.put(k, String.valueOf(v)));
         return config;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static int freePort() {
