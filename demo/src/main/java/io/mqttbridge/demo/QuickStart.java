@@ -1,240 +1,255 @@
 package io.mqttbridge.demo;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mqttbridge.testkit.aws.AwsIotEmulator;
-import io.mqttbridge.testkit.connect.ConnectCluster;
-import io.mqttbridge.testkit.mqtt.BrokerConfig;
-import io.mqttbridge.testkit.mqtt.MqttBroker;
-import io.mqttbridge.testkit.mqtt.MqttBrokers;
-import io.mqttbridge.testkit.mqtt.MqttSubscriber;
-import io.mqttbridge.testkit.tls.TlsMaterial;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
-import org.eclipse.paho.mqttv5.common.MqttMessage;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * The quick start: starts an MQTT broker (Mosquitto when installed, else an embedded one), Kafka and a Connect
- * worker (embedded, KRaft), creates the MQTT source and sink connectors through the REST API from the same JSON files
- * an operator would PUT ({@code config/mqtt-source.json}, {@code config/mqtt-sink.json}), publishes JSON telemetry
- * from a few simulated ESP32 sensors at QoS 1 and prints records that reached Kafka with their MQTT headers, then
- * writes a command per device to Kafka and shows each device receiving it over MQTT.
+ * The demo: the whole {@link Pipeline} on embedded defaults, fed by simulated ESP32 sensors.
  *
- * <p>Arguments: the config directory, and the number of messages per sensor.
+ * <p>Arguments: the config directory, and optionally a number of readings per sensor. Without it (or with 0) the
+ * sensors publish one reading each per {@code demo.interval.ms}, one sensor's LED is toggled in its AWS shadow's
+ * desired state every {@value #CHANGE_EVERY_S} s, and one progress line (rates at each hop from the connectors' JMX
+ * metrics, rows in PostgreSQL, pending acknowledgements, dead letters, reconnects) is rewritten every second until
+ * Ctrl-C, which stops everything in order (the Azure twin source is left out: see {@link Pipeline#DEFAULT_ROLES}).
+ * With N &gt; 0 the run is headless: each sensor gets a desired change from both clouds, publishes N readings, and
+ * the run checks that every reading reached PostgreSQL and both clouds' reported state and every command reached its
+ * device; the exit code tells. Settings: {@link DemoSettings}.
  */
 public final class QuickStart {
-    private static final List<String> SENSORS = List.of("esp32-01", "esp32-02", "esp32-03");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int CHANGE_EVERY_S = 15;
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(120);
 
     private QuickStart() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: QuickStart CONFIG_DIR [MESSAGES_PER_SENSOR]");
+            System.err.println("usage: QuickStart CONFIG_DIR [READINGS_PER_SENSOR (0: until Ctrl-C)]");
             System.exit(2);
         }
-        boolean ok = run(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 30);
-        System.exit(ok ? 0 : 1);
-    }
-
-    /**
-     * Runs the whole pipeline once with {@code perSensor} telemetry messages per sensor.
-     *
-     * @return whether every message, command and cloud change arrived where it should
-     */
-    public static boolean run(Path configDir, int perSensor) throws Exception {
-        Path connectorJson = configDir.resolve("mqtt-source.json");
-        Map<String, String> config = readConnectorConfig(connectorJson);
-        String kafkaTopic = config.get("kafka.topic");
-        String name = config.getOrDefault("name", "mqtt-source");
-
-        say("starting an MQTT broker");
-        try (MqttBroker broker = MqttBrokers.start(BrokerConfig.plain())) {
-            say("MQTT broker: " + broker.kind() + " at " + broker.tcpUri());
-            say("starting Kafka and a Connect worker (embedded, KRaft)");
-            try (ConnectCluster connect = ConnectCluster.start()) {
-                config.put("mqtt.server.uris", broker.tcpUri());
-                config.put("mqtt.persistence.dir", Files.createTempDirectory("mqtt-bridge-quickstart").toString());
-                say("creating connector '" + name + "' through REST from " + connectorJson);
-                connect.putConnector(name, config);
-                connect.awaitRunning(name, 1, Duration.ofSeconds(60));
-
-                int total = perSensor * SENSORS.size();
-                say("publishing " + total + " JSON telemetry messages at QoS 1 from " + SENSORS);
-                publishTelemetry(broker.tcpUri(), perSensor);
-
-                List<ConsumerRecord<byte[], byte[]>> records = connect.consume(kafkaTopic, total, Duration.ofSeconds(60));
-                for (ConsumerRecord<byte[], byte[]> r : records.subList(0, Math.min(records.size(), 6))) {
-                    say(String.format(Locale.ROOT, "kafka %s[%d]@%d key=%s value=%s headers={%s}", r.topic(),
-                        r.partition(), r.offset(), text(r.key()), text(r.value()), headers(r)));
-                }
-                say(records.size() + " of " + total + " messages reached Kafka topic '" + kafkaTopic + "'"
-                    + (records.size() >= total ? ": telemetry OK" : ": MISSING MESSAGES"));
-                boolean commandsOk = sendCommands(connect, broker.tcpUri(), configDir.resolve("mqtt-sink.json"));
-                boolean cloudOk = awsShadowLoop(connect, broker.tcpUri(), configDir, perSensor - 1);
-                boolean ok = records.size() >= total && commandsOk && cloudOk;
-                say(ok ? "quick start OK" : "quick start FAILED");
-                return ok;
-            }
-        }
-    }
-
-    /**
-     * Creates the MQTT sink from its JSON file, subscribes the simulated devices to their command topics, writes one
-     * command per device to the sink's Kafka topic and waits until every device received its own.
-     */
-    private static boolean sendCommands(ConnectCluster connect, String brokerUri, Path sinkJson) throws Exception {
-        Map<String, String> sink = readConnectorConfig(sinkJson);
-        sink.put("mqtt.server.uris", brokerUri);
-        String commandsTopic = sink.get("topics");
-        connect.createTopic(commandsTopic, 1);
-        say("creating connector '" + sink.get("name") + "' through REST from " + sinkJson);
-        connect.putConnector(sink.get("name"), sink);
-        connect.awaitRunning(sink.get("name"), 1, Duration.ofSeconds(60));
-
-        try (MqttSubscriber devices = MqttSubscriber.builder(brokerUri, "plant/+/commands").qos(1)
-            .persistentSession(false).connect();
-             var producer = connect.embedded().kafka().createProducer(Map.of())) {
-            for (String sensor : SENSORS) {
-                producer.send(new ProducerRecord<>(commandsTopic, sensor.getBytes(StandardCharsets.UTF_8),
-                    JSON.writeValueAsBytes(Map.of("led", "on", "interval_s", 10))));
-            }
-            producer.flush();
-            say("wrote a command per device to Kafka topic '" + commandsTopic + "'");
-            int delivered = 0;
-            for (String sensor : SENSORS) {
-                String topic = "plant/" + sensor + "/commands";
-                try {
-                    MqttSubscriber.Received command = devices.awaitMessage("the command of " + sensor,
-                        r -> r.topic().equals(topic), Duration.ofSeconds(60));
-                    say("device " + sensor + " got " + command.text() + " on " + topic);
-                    delivered++;
-                } catch (org.awaitility.core.ConditionTimeoutException e) {
-                    say("device " + sensor + " got no command");
-                }
-            }
-            say(delivered + " of " + SENSORS.size() + " commands reached their devices"
-                + (delivered == SENSORS.size() ? ": commands OK" : ": MISSING COMMANDS"));
-            return delivered == SENSORS.size();
-        }
-    }
-
-    /**
-     * The AWS IoT leg against the testkit's emulator (mutual TLS, the documented shadow topics): the shadow sink
-     * turns telemetry into each sensor's reported state; the shadow source turns a desired change made "in the cloud"
-     * into a record on the commands topic, which the MQTT sink delivers to the device.
-     */
-    private static boolean awsShadowLoop(ConnectCluster connect, String brokerUri, Path configDir, int lastSeq)
-        throws Exception {
-        say("starting the AWS IoT Core emulator (mutual TLS, device shadow service)");
-        TlsMaterial tls = TlsMaterial.generate(Files.createTempDirectory("quickstart-tls"), List.of("localhost"));
-        try (AwsIotEmulator aws = AwsIotEmulator.start(AwsIotEmulator.Config.builder(tls).build());
-             MqttSubscriber devices = MqttSubscriber.builder(brokerUri, "plant/+/commands").qos(1)
-                 .persistentSession(false).connect()) {
-            Map<String, String> endpoint = Map.of("aws.iot.endpoint", aws.host(), "aws.iot.port",
-                Integer.toString(aws.port()), "aws.iot.certificate.path", tls.clientCertPem().toString(),
-                "aws.iot.private.key.path", tls.clientKeyPem().toString(), "aws.iot.ca.path",
-                tls.caCertPem().toString());
-            for (String file : List.of("aws-shadow-sink.json", "aws-shadow-source.json")) {
-                Map<String, String> config = readConnectorConfig(configDir.resolve(file));
-                config.putAll(endpoint);
-                say("creating connector '" + config.get("name") + "' through REST from " + configDir.resolve(file));
-                connect.putConnector(config.get("name"), config);
-                connect.awaitRunning(config.get("name"), 1, Duration.ofSeconds(60));
-            }
-            int reported = 0;
-            for (String sensor : SENSORS) {
-                try {
-                    org.awaitility.Awaitility.await("the reported state of " + sensor).atMost(Duration.ofSeconds(60))
-                        .until(() -> aws.shadow(sensor).map(d -> d.path("state").path("reported").path("seq")
-                            .asInt(-1)).orElse(-1) == lastSeq);
-                    say("AWS shadow of " + sensor + ": reported " + aws.shadow(sensor).orElseThrow().path("state")
-                        .path("reported") + ", version " + aws.shadow(sensor).orElseThrow().path("version"));
-                    reported++;
-                } catch (org.awaitility.core.ConditionTimeoutException e) {
-                    say("AWS shadow of " + sensor + " did not reach the last reading");
-                }
-            }
-            String sensor = SENSORS.get(0);
-            say("setting desired state {\"led\":\"off\"} of " + sensor + " in the cloud");
-            aws.updateDesired(sensor, null, "{\"led\":\"off\"}");
-            boolean delivered;
-            try {
-                MqttSubscriber.Received command = devices.awaitMessage("the desired change at " + sensor,
-                    r -> r.topic().equals("plant/" + sensor + "/commands") && r.text().contains("off"),
-                    Duration.ofSeconds(60));
-                say("device " + sensor + " got " + command.text() + " (shadow delta -> Kafka -> MQTT)");
-                delivered = true;
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                say("device " + sensor + " did not get its desired change");
-                delivered = false;
-            }
-            boolean ok = reported == SENSORS.size() && delivered;
-            say("AWS IoT leg: " + reported + " of " + SENSORS.size() + " shadows reported, desired change "
-                + (delivered ? "delivered" : "NOT delivered") + (ok ? ": cloud OK" : ": CLOUD LEG FAILED"));
-            return ok;
-        }
-    }
-
-    private static Map<String, String> readConnectorConfig(Path file) throws IOException {
-        Map<String, Object> raw = JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() { });
-        Map<String, String> config = new LinkedHashMap<>();
-        raw.forEach((k, v) -> config.put(k, String.valueOf(v)));
-        return config;
-    }
-
-    private static void publishTelemetry(String uri, int perSensor) throws Exception {
-        MqttClient client = new MqttClient(uri, "quickstart-sensors", new MemoryPersistence());
-        MqttConnectionOptions options = new MqttConnectionOptions();
-        options.setCleanStart(true);
-        client.connect(options);
+        DemoSettings settings;
+        int perSensor;
         try {
-            for (int seq = 0; seq < perSensor; seq++) {
-                for (int s = 0; s < SENSORS.size(); s++) {
-                    String sensor = SENSORS.get(s);
-                    Map<String, Object> reading = new LinkedHashMap<>();
-                    reading.put("sensor", sensor);
-                    reading.put("seq", seq);
-                    reading.put("temperature", 20.0 + s + (seq % 10) / 10.0);
-                    reading.put("humidity", 40 + seq % 7);
-                    MqttMessage message = new MqttMessage(JSON.writeValueAsBytes(reading));
-                    message.setQos(1);
-                    client.publish("plant/" + sensor + "/telemetry", message);
-                }
+            settings = DemoSettings.fromSystemProperties(Path.of(args[0]));
+            perSensor = args.length > 1 ? Integer.parseInt(args[1]) : 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("[demo] " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            if (perSensor > 0) {
+                Outcome outcome = run(settings, perSensor, QuickStart::say);
+                System.exit(outcome.ok() ? 0 : 1);
+            } else {
+                runUntilStopped(settings);
             }
-        } finally {
-            client.disconnect();
-            client.close();
+        } catch (DemoSettings.PortInUseException e) {
+            System.err.println("[demo] " + e.getMessage().replace("\n", "\n[demo] "));
+            System.exit(2);
         }
     }
 
-    private static String headers(ConsumerRecord<byte[], byte[]> record) {
-        return java.util.stream.StreamSupport.stream(record.headers().spliterator(), false)
-            .map((Header h) -> h.key() + "=" + text(h.value()))
-            .collect(Collectors.joining(", "));
+    /** Runs until the JVM is asked to stop (Ctrl-C), then stops everything in order. */
+    static void runUntilStopped(DemoSettings settings) throws Exception {
+        Pipeline pipeline = Pipeline.start(settings, QuickStart::say, Pipeline.DEFAULT_ROLES);
+        say("the Azure twin source is not started while the twin sink runs: IoT Hub allows one connection per device"
+            + " and the two would take it from each other (the headless run shows each leg in turn)");
+        ScheduledExecutorService ticks = Executors.newScheduledThreadPool(2, r -> {
+            Thread t = new Thread(r, "demo-ticks");
+            t.setDaemon(true);
+            return t;
+        });
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // Ctrl-C (and SIGTERM) are taken here rather than in a shutdown hook: the fixtures' and Kafka's own hooks
+        // (killing Mosquitto, deleting Kafka's log directories) would otherwise run at the same time as the stop, in
+        // no order. The pipeline stops first, in order; those hooks then find nothing left to do.
+        for (String signal : List.of("INT", "TERM")) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
+        }
+        say("running; Ctrl-C stops. Connect REST: " + pipeline.worker().restUrl() + "connectors, MQTT: "
+            + pipeline.brokerUri() + ", telemetry rows: " + DemoDatabase.DATABASE + "." + settings.tableName());
+        ticks.scheduleAtFixedRate(() -> publish(pipeline), 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+        AtomicInteger change = new AtomicInteger();
+        ticks.scheduleAtFixedRate(() -> changeDesired(pipeline, change.getAndIncrement()), CHANGE_EVERY_S,
+            CHANGE_EVERY_S, TimeUnit.SECONDS);
+        ProgressLine progress = new ProgressLine(pipeline);
+        ticks.scheduleAtFixedRate(() -> System.out.print("\r" + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + " "
+            + progress.next() + "   "), 1, 1, TimeUnit.SECONDS);
+        stopRequested.await();
+        ticks.shutdownNow();
+        ticks.awaitTermination(10, TimeUnit.SECONDS);
+        System.out.println();
+        say("stopping: sensors, connectors and the worker, Kafka, the emulators, PostgreSQL, the MQTT broker");
+        long start = System.nanoTime();
+        pipeline.close();
+        say(String.format(Locale.ROOT, "stopped in %.1f s", (System.nanoTime() - start) / 1e9));
+        System.exit(0);
     }
 
-    private static String text(byte[] bytes) {
-        return bytes == null ? "null" : new String(bytes, StandardCharsets.UTF_8);
+    private static void publish(Pipeline pipeline) {
+        try {
+            pipeline.sensors().publishReadings();
+        } catch (Exception e) {
+            System.out.println();
+            say("a reading was not published: " + e.getMessage());
+        }
+    }
+
+    /** Takes the sensors in turn: the LED toggled through the AWS shadow's desired state. */
+    private static void changeDesired(Pipeline pipeline, int n) {
+        List<String> ids = pipeline.sensors().ids();
+        String sensor = ids.get(n % ids.size());
+        try {
+            String led = "off".equals(pipeline.sensors().applied(sensor, SensorFleet.LED)) ? "on" : "off";
+            pipeline.aws().updateDesired(sensor, null, "{\"" + SensorFleet.LED + "\":\"" + led + "\"}");
+        } catch (RuntimeException e) {
+            System.out.println();
+            say("the desired change of " + sensor + " failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The headless run: starts the pipeline with the twin source instead of the twin sink, makes a desired change
+     * per sensor in each cloud and waits until every device applied both; then stops the twin source and starts the
+     * twin sink (they cannot hold the same devices' connections at once), publishes {@code perSensor} readings per
+     * sensor, waits until every reading is in PostgreSQL and in both clouds' reported state, and stops everything.
+     *
+     * @return what arrived where; {@link Outcome#ok()} when nothing is missing
+     */
+    static Outcome run(DemoSettings settings, int perSensor, Consumer<String> say) throws Exception {
+        List<String> roles = List.of(Pipeline.MQTT_SOURCE, Pipeline.JDBC_SINK, Pipeline.AWS_SINK, Pipeline.MQTT_SINK,
+            Pipeline.AWS_SOURCE, Pipeline.AZURE_SOURCE);
+        try (Pipeline pipeline = Pipeline.start(settings, say, roles)) {
+            List<String> ids = pipeline.sensors().ids();
+            List<String> problems = new ArrayList<>();
+
+            // IoT Hub knows a device once it connected (the group key registers it, as DPS would)
+            if (!await("the twin source's devices connected", () -> pipeline.azure().deviceIds().containsAll(ids))) {
+                problems.add("the twin source did not connect every device: " + pipeline.azure().deviceIds());
+            }
+            say.accept("desired changes in the clouds: AWS shadow led=off, Azure twin interval_s=10+i, per sensor");
+            for (int i = 0; i < ids.size(); i++) {
+                pipeline.aws().updateDesired(ids.get(i), null, "{\"led\":\"off\"}");
+                if (pipeline.azure().deviceIds().contains(ids.get(i))) {
+                    pipeline.azure().updateDesired(ids.get(i), "{\"interval_s\":" + (10 + i) + "}");
+                }
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                String id = ids.get(i);
+                String interval = Integer.toString(10 + i);
+                boolean applied = await("device " + id + " applied both cloud commands", () ->
+                    "off".equals(pipeline.sensors().applied(id, SensorFleet.LED))
+                        && interval.equals(pipeline.sensors().applied(id, SensorFleet.INTERVAL)));
+                say.accept("device " + id + " received " + pipeline.sensors().commandsReceived(id));
+                if (!applied) {
+                    problems.add("device " + id + " did not get both commands; it got "
+                        + pipeline.sensors().commandsReceived(id));
+                }
+            }
+
+            pipeline.stopConnector(Pipeline.AZURE_SOURCE);
+            pipeline.startConnector(Pipeline.AZURE_SINK);
+
+            say.accept("publishing " + perSensor + " JSON readings per sensor at QoS 1 from " + ids);
+            for (int n = 0; n < perSensor; n++) {
+                pipeline.sensors().publishReadings();
+            }
+            ProgressLine progress = new ProgressLine(pipeline);
+            long last = perSensor - 1;
+            for (String id : ids) {
+                boolean inPostgres = await("every reading of " + id + " in PostgreSQL", () ->
+                    pipeline.database().distinctReadingsPerSensor(settings.tableName()).getOrDefault(id, 0L)
+                        == perSensor);
+                boolean inAws = await("the AWS shadow of " + id + " reported the last reading with led=off", () ->
+                    pipeline.aws().updatesAccepted(id) >= perSensor
+                        && awsReported(pipeline, id).path("seq").asLong(-1) == last
+                        && "off".equals(awsReported(pipeline, id).path("led").asText()));
+                boolean inAzure = await("the Azure twin of " + id + " reported every reading", () ->
+                    pipeline.azure().deviceIds().contains(id)
+                        && pipeline.azure().reportedPatches(id).size() >= perSensor
+                        && pipeline.azure().reported(id).path("seq").asLong(-1) == last);
+                say.accept(id + ": PostgreSQL " + pipeline.database().distinctReadingsPerSensor(settings.tableName())
+                    .getOrDefault(id, 0L) + " of " + perSensor + " readings; AWS reported " + awsReported(pipeline, id)
+                    + "; Azure reported " + (pipeline.azure().deviceIds().contains(id) ? pipeline.azure().reported(id)
+                    : "nothing"));
+                if (!inPostgres) {
+                    problems.add(id + ": readings missing in PostgreSQL");
+                }
+                if (!inAws) {
+                    problems.add(id + ": the AWS shadow did not report every reading with the applied command");
+                }
+                if (!inAzure) {
+                    problems.add(id + ": the Azure twin did not report every reading");
+                }
+            }
+            String line = progress.next();
+            say.accept("progress: " + line);
+            ConnectorMetrics metrics = ConnectorMetrics.read();
+            Map<String, String> connectors = new LinkedHashMap<>();
+            for (String role : List.of(Pipeline.MQTT_SOURCE, Pipeline.JDBC_SINK, Pipeline.AWS_SINK, Pipeline.AZURE_SINK,
+                Pipeline.MQTT_SINK, Pipeline.AWS_SOURCE, Pipeline.AZURE_SOURCE)) {
+                connectors.put(role, pipeline.connectorName(role));
+            }
+            Outcome outcome = new Outcome(perSensor * ids.size(), pipeline.rows(), metrics, Map.copyOf(connectors),
+                List.copyOf(problems));
+            say.accept(outcome.ok() ? "pipeline OK: every reading in PostgreSQL and both clouds, every command on its "
+                + "device" : "pipeline FAILED: " + problems);
+            return outcome;
+        }
+    }
+
+    private static JsonNode awsReported(Pipeline pipeline, String id) {
+        return pipeline.aws().shadow(id).map(d -> d.path("state").path("reported"))
+            .orElse(MissingNode.getInstance());
+    }
+
+    private static boolean await(String what, Callable<Boolean> condition) {
+        try {
+            Awaitility.await(what).atMost(DELIVERY_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(condition);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
     }
 
     private static void say(String line) {
-        System.out.println("[quickstart] " + line);
+        System.out.println("[demo] " + line);
+    }
+
+    /**
+     * What a headless run found.
+     *
+     * @param readings   readings published, all sensors
+     * @param rows       rows in the telemetry table at the end
+     * @param metrics    the connectors' JMX metrics at the end
+     * @param connectors connector names by role (mqtt-source, jdbc-sink, aws-sink, ...)
+     * @param problems   what was missing, empty when everything arrived
+     */
+    record Outcome(long readings, long rows, ConnectorMetrics metrics, Map<String, String> connectors,
+                          List<String> problems) {
+        boolean ok() {
+            return problems.isEmpty();
+        }
     }
 }
