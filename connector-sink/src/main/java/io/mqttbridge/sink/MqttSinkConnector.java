@@ -3,6 +3,7 @@ package io.mqttbridge.sink;
 import io.mqttbridge.core.Version;
 import io.mqttbridge.core.config.CrossKeyValidation;
 import io.mqttbridge.core.config.MqttConnectionConfig;
+import io.mqttbridge.core.config.UnknownKeys;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -31,6 +32,7 @@ public class MqttSinkConnector extends SinkConnector {
 
     @Override
     public void start(Map<String, String> props) {
+        UnknownKeys.warn(props.get("name"), MqttSinkConfig.CONFIG_DEF, props);
         this.props = Map.copyOf(props);
         this.config = new MqttSinkConfig(props);
     }

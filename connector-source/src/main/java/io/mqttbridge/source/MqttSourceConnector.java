@@ -2,6 +2,7 @@ package io.mqttbridge.source;
 
 import io.mqttbridge.core.Version;
 import io.mqttbridge.core.config.CrossKeyValidation;
+import io.mqttbridge.core.config.UnknownKeys;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -27,6 +28,7 @@ public class MqttSourceConnector extends SourceConnector {
 
     @Override
     public void start(Map<String, String> props) {
+        UnknownKeys.warn(props.get("name"), MqttSourceConfig.CONFIG_DEF, props);
         this.props = Map.copyOf(props);
         this.config = new MqttSourceConfig(props);
     }

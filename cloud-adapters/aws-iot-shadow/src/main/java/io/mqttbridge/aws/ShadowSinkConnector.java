@@ -2,6 +2,7 @@ package io.mqttbridge.aws;
 
 import io.mqttbridge.core.Version;
 import io.mqttbridge.core.config.CrossKeyValidation;
+import io.mqttbridge.core.config.UnknownKeys;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -27,6 +28,7 @@ public class ShadowSinkConnector extends SinkConnector {
 
     @Override
     public void start(Map<String, String> props) {
+        UnknownKeys.warn(props.get("name"), ShadowSinkConfig.CONFIG_DEF, props);
         new ShadowSinkConfig(props);
         this.props = Map.copyOf(props);
     }

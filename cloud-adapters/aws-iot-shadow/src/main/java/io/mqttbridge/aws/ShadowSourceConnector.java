@@ -2,6 +2,7 @@ package io.mqttbridge.aws;
 
 import io.mqttbridge.core.Version;
 import io.mqttbridge.core.config.CrossKeyValidation;
+import io.mqttbridge.core.config.UnknownKeys;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -28,6 +29,7 @@ public class ShadowSourceConnector extends SourceConnector {
 
     @Override
     public void start(Map<String, String> props) {
+        UnknownKeys.warn(props.get("name"), ShadowSourceConfig.CONFIG_DEF, props);
         this.config = new ShadowSourceConfig(props);
         this.props = Map.copyOf(props);
     }

@@ -1,7 +1,8 @@
 package io.mqttbridge.azure;
 
-import io.mqttbridge.core.config.CrossKeyValidation;
 import io.mqttbridge.core.Version;
+import io.mqttbridge.core.config.CrossKeyValidation;
+import io.mqttbridge.core.config.UnknownKeys;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -29,6 +30,7 @@ public class TwinSinkConnector extends SinkConnector {
 
     @Override
     public void start(Map<String, String> props) {
+        UnknownKeys.warn(props.get("name"), TwinSinkConfig.CONFIG_DEF, props);
         this.props = Map.copyOf(props);
         new TwinSinkConfig(props);
     }

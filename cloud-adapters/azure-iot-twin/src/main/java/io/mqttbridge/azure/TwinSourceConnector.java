@@ -1,7 +1,8 @@
 package io.mqttbridge.azure;
 
-import io.mqttbridge.core.config.CrossKeyValidation;
 import io.mqttbridge.core.Version;
+import io.mqttbridge.core.config.CrossKeyValidation;
+import io.mqttbridge.core.config.UnknownKeys;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -30,6 +31,7 @@ public class TwinSourceConnector extends SourceConnector {
 
     @Override
     public void start(Map<String, String> props) {
+        UnknownKeys.warn(props.get("name"), TwinSourceConfig.CONFIG_DEF, props);
         this.props = Map.copyOf(props);
         this.config = new TwinSourceConfig(props);
     }
