@@ -15,6 +15,8 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Moquette ({@code io.moquette:moquette-broker}), an MQTT 3.1.1 broker, embedded in the test JVM with its state in
@@ -118,6 +120,16 @@ public final class MoquetteBroker implements MqttBroker {
     if (running != null) {
       running.stopServer();
     }
+  }
+
+  /** Client ids the broker counts as connected (it handles a DISCONNECT asynchronously, after the client returns). */
+  public synchronized Set<String> connectedClientIds() {
+    if (server == null) {
+      return Set.of();
+    }
+    Set<String> ids = new TreeSet<>();
+    server.listConnectedClients().forEach(c -> ids.add(c.getClientID()));
+    return ids;
   }
 
   /** Not a SIGKILL: the same orderly shutdown as {@link #stop()}, since Moquette runs inside this JVM. */

@@ -46,6 +46,9 @@ class MoquetteBrokerIT {
       assertEquals(256 * 1024, received.get(1).length());
       subscriber.disconnect();
       V3Clients.closeQuietly(subscriber);
+      // Published before Moquette handled the DISCONNECT, the message goes to the closing connection and is lost.
+      Awaitility.await("the broker saw 'sub' disconnect").atMost(WAIT)
+          .until(() -> !broker.connectedClientIds().contains("sub"));
 
       publisher.publish("a/while-away", "queued".getBytes(StandardCharsets.UTF_8), 1, false);
       V3Clients.closeQuietly(publisher);
