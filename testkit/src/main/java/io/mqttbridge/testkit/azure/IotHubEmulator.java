@@ -200,16 +200,17 @@ public final class IotHubEmulator implements AutoCloseable {
   /** Registers (or replaces) a device authenticating with SAS tokens signed by either key. */
   public void registerDevice(String deviceId, String primaryKey, String secondaryKey) {
     checkDeviceId(deviceId);
-    devices.put(deviceId, new Identity(deviceId, primaryKey, secondaryKey, null, null));
+    // The twin first: a caller that sees the device in deviceIds() must find its twin.
     twins.computeIfAbsent(deviceId, id -> new DeviceTwinState());
+    devices.put(deviceId, new Identity(deviceId, primaryKey, secondaryKey, null, null));
   }
 
   /** Registers (or replaces) a self-signed X.509 device: its certificate's SHA-1 or SHA-256 thumbprint must match. */
   public void registerX509Device(String deviceId, String primaryThumbprint, String secondaryThumbprint) {
     checkDeviceId(deviceId);
+    twins.computeIfAbsent(deviceId, id -> new DeviceTwinState());
     devices.put(deviceId, new Identity(deviceId, null, null, normalize(primaryThumbprint),
         secondaryThumbprint == null ? normalize(primaryThumbprint) : normalize(secondaryThumbprint)));
-    twins.computeIfAbsent(deviceId, id -> new DeviceTwinState());
   }
 
   /**
@@ -441,8 +442,8 @@ public final class IotHubEmulator implements AutoCloseable {
     for (String groupKey : groupKeys) {
       String derived = SasToken.deriveDeviceKey(groupKey, clientId);
       if (token.isSignedWith(derived)) {
-        devices.putIfAbsent(clientId, new Identity(clientId, derived, derived, null, null));
         twins.computeIfAbsent(clientId, id -> new DeviceTwinState());
+        devices.putIfAbsent(clientId, new Identity(clientId, derived, derived, null, null));
         return new Verdict(clientId, null);
       }
     }
