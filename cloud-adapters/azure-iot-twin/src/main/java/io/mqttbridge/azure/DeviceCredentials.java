@@ -65,6 +65,12 @@ final class DeviceCredentials {
         return connectionStrings.values().stream().map(ConnectionString::hostName).findFirst().orElse("");
     }
 
+    /** The hub a device connects to: its connection string's, else the configured one. */
+    String hubOf(String deviceId) {
+        ConnectionString cs = connectionStrings.get(deviceId);
+        return cs != null ? cs.hostName() : hostName();
+    }
+
     /**
      * The connection of a device.
      *

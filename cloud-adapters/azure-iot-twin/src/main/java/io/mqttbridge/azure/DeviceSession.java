@@ -24,6 +24,17 @@ interface DeviceSession {
     /** Sends a telemetry message; completes once the hub acknowledged it. */
     CompletableFuture<Void> sendTelemetry(Telemetry telemetry);
 
-    /** Closes the connection; requests still open fail. Blocks until closed. */
+    /**
+     * Gives the session up: closes the connection unless another task shares it (see {@link SharedDeviceSessions});
+     * requests still open on a closed connection fail. Blocks until closed.
+     */
     void close();
+
+    /**
+     * Closes the connection even if other tasks share it, because its state is unknown (a request went unanswered):
+     * they hear {@link DeviceSessionListener#disconnected} and open a fresh one. Blocks until closed.
+     */
+    default void abandon() {
+        close();
+    }
 }

@@ -192,8 +192,9 @@ final class DeviceSessionPool implements AutoCloseable {
     }
 
     /**
-     * Closes the device's session in the background, e.g. after a request timed out (so the SDK cannot send it late)
-     * or the SDK gave the connection up. It counts against the bound until it is closed.
+     * Closes the device's connection in the background, even if another task shares it, e.g. after a request timed
+     * out (so the SDK cannot send it late) or the SDK gave the connection up. It counts against the bound until it
+     * is closed.
      */
     void discard(String deviceId) {
         Slot slot = slots.get(deviceId);
@@ -201,14 +202,22 @@ final class DeviceSessionPool implements AutoCloseable {
             return;
         }
         slots.remove(deviceId);
-        closeInBackground(slot.session);
+        closeInBackground(slot.session, true);
     }
 
     private void closeInBackground(DeviceSession session) {
+        closeInBackground(session, false);
+    }
+
+    private void closeInBackground(DeviceSession session, boolean abandon) {
         closing++;
         workers.execute(() -> {
             try {
-                session.close();
+                if (abandon) {
+                    session.abandon();
+                } else {
+                    session.close();
+                }
             } finally {
                 taskThread.execute(() -> closing--);
             }

@@ -46,6 +46,16 @@ final class SdkDeviceSessionFactory implements DeviceSessionFactory {
         this.settings = settings;
     }
 
+    /**
+     * Sessions on the SDK whose connections are shared with the other twin tasks of this worker
+     * ({@link SharedDeviceSessions}): IoT Hub keeps one connection per device.
+     */
+    static DeviceSessionFactory shared(IotHubSettings settings) {
+        DeviceCredentials credentials = new DeviceCredentials(settings);
+        return SharedDeviceSessions.JVM.factory(new SdkDeviceSessionFactory(credentials, settings),
+            credentials::hubOf);
+    }
+
     @Override
     public DeviceSession open(String deviceId, DeviceSessionListener listener)
         throws DeviceAuthenticationException, DeviceConnectException, InterruptedException {

@@ -126,10 +126,7 @@ public class TwinSinkTask extends SinkTask {
     private TaskMetrics.Latency latency = TaskMetrics.Latency.NONE;
 
     public TwinSinkTask() {
-        this(config -> {
-            IotHubSettings settings = config.hubSettings();
-            return new SdkDeviceSessionFactory(new DeviceCredentials(settings), settings);
-        }, System::nanoTime, PUT_WAIT_MS);
+        this(config -> SdkDeviceSessionFactory.shared(config.hubSettings()), System::nanoTime, PUT_WAIT_MS);
     }
 
     TwinSinkTask(Function<TwinSinkConfig, DeviceSessionFactory> factories, LongSupplier nanoTime, long putWaitMs) {

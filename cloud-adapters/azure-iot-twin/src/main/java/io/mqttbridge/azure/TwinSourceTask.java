@@ -100,10 +100,7 @@ public class TwinSourceTask extends SourceTask {
     private final AtomicInteger connected = new AtomicInteger();
 
     public TwinSourceTask() {
-        this(config -> {
-            IotHubSettings settings = config.hubSettings();
-            return new SdkDeviceSessionFactory(new DeviceCredentials(settings), settings);
-        });
+        this(config -> SdkDeviceSessionFactory.shared(config.hubSettings()));
     }
 
     TwinSourceTask(Function<TwinSourceConfig, DeviceSessionFactory> factories) {
@@ -226,8 +223,11 @@ public class TwinSourceTask extends SourceTask {
         schedule(() -> open(device), delay);
     }
 
-    /** Closes a device's session (state unknown, or given up by the SDK) and opens a new one after a backoff. */
-    private void reopen(Device device, String why) {
+    /**
+     * Closes a device's session and opens a new one after a backoff: its state is unknown ({@code abandon}: the
+     * connection closes even if another task shares it) or the SDK gave it up.
+     */
+    private void reopen(Device device, String why, boolean abandon) {
         DeviceSession old;
         int failures;
         synchronized (device) {
@@ -243,7 +243,11 @@ public class TwinSourceTask extends SourceTask {
         long delay = backoff.delay(failures).toMillis();
         log.warn("Device '{}': {}; reconnecting in {} ms", device.id, why, delay);
         executor.execute(() -> {
-            old.close();
+            if (abandon) {
+                old.abandon();
+            } else {
+                old.close();
+            }
             schedule(() -> open(device), delay);
         });
     }
@@ -282,7 +286,7 @@ public class TwinSourceTask extends SourceTask {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
                 : error;
             reopen(device, cause instanceof TimeoutException ? "no answer to its twin GET within "
-                + hub.requestTimeoutMs() + " ms" : "its twin GET failed: " + cause.getMessage());
+                + hub.requestTimeoutMs() + " ms" : "its twin GET failed: " + cause.getMessage(), true);
             return;
         }
         if (!response.isSuccess()) {
@@ -445,7 +449,7 @@ public class TwinSourceTask extends SourceTask {
                     + reason + "); reconnecting with them cannot succeed");
                 return;
             }
-            reopen(device, "the SDK gave its connection up (" + reason + ")");
+            reopen(device, "the SDK gave its connection up (" + reason + ")", false);
         }
     }
 }

@@ -1,0 +1,257 @@
+package io.mqttbridge.azure;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * One hub connection per device, shared by every task of this worker that acts for the device. IoT Hub accepts one
+ * MQTT connection per device id and closes the older one when another connects: a twin sink and a twin source serving
+ * the same devices, each with its own client, would take the connection from each other over and over, and neither
+ * would get much done. Tasks therefore open sessions through {@link #factory}: the first open of a device connects it,
+ * later opens get a lease on the same connection, and the connection closes with its last lease. What the SDK reports
+ * (desired patches, connection changes) reaches every lease's listener.
+ *
+ * <p>A lease's {@link DeviceSession#close()} only gives the lease up; {@link DeviceSession#abandon()} closes the
+ * connection for everyone (its state is unknown, say after a request went unanswered), and the other leases hear
+ * {@link DeviceSessionListener#disconnected} so they open a fresh one.
+ *
+ * <p>Sharing reaches as far as this class is loaded once: Connect loads a plugin directory's classes in one class
+ * loader, so both twin connectors on one worker share; tasks on different workers cannot, which is why the README
+ * asks to run the two for the same devices on a single worker or for different devices.
+ */
+final class SharedDeviceSessions {
+    private static final Logger log = LoggerFactory.getLogger(SharedDeviceSessions.class);
+
+    /** The sessions of this class loader: in Connect, of this plugin on this worker. */
+    static final SharedDeviceSessions JVM = new SharedDeviceSessions();
+
+    /** Connections by hub and device id. Guarded by {@code this}. */
+    private final Map<String, Connection> connections = new HashMap<>();
+
+    /**
+     * A factory whose sessions share connections with every other factory made here.
+     *
+     * @param delegate opens the actual connections
+     * @param hubOf the hub a device connects to: connections to the same hub for the same device id are shared
+     */
+    DeviceSessionFactory factory(DeviceSessionFactory delegate, Function<String, String> hubOf) {
+        return (deviceId, listener) -> open(delegate, hubOf.apply(deviceId) + "/" + deviceId, deviceId, listener);
+    }
+
+    /** Connections open or opening; for tests. */
+    synchronized int connectionCount() {
+        return connections.size();
+    }
+
+    private DeviceSession open(DeviceSessionFactory delegate, String key, String deviceId,
+                               DeviceSessionListener listener)
+        throws DeviceAuthenticationException, DeviceConnectException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            Connection connection;
+            Lease lease;
+            boolean first;
+            synchronized (this) {
+                connection = connections.get(key);
+                first = connection == null;
+                if (first) {
+                    connection = new Connection(key, deviceId);
+                    connections.put(key, connection);
+                }
+                lease = new Lease(connection, listener);
+                connection.leases.add(lease);
+            }
+            if (first) {
+                connect(delegate, connection, lease);
+                return lease;
+            }
+            try {
+                connection.session.get();
+                return lease;
+            } catch (ExecutionException e) {
+                releaseLease(lease);
+                // Another task's open failed, perhaps for its own credentials: try once with this task's.
+                if (attempt > 1) {
+                    throw rethrow(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                releaseLease(lease);
+                throw e;
+            }
+        }
+    }
+
+    private void connect(DeviceSessionFactory delegate, Connection connection, Lease lease)
+        throws DeviceAuthenticationException, DeviceConnectException, InterruptedException {
+        try {
+            connection.session.complete(delegate.open(connection.deviceId, connection));
+        } catch (Exception | Error e) {
+            connection.session.completeExceptionally(e);
+            retire(connection);
+            releaseLease(lease);
+            throw rethrow(e);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable cause)
+        throws DeviceAuthenticationException, DeviceConnectException, InterruptedException {
+        if (cause instanceof DeviceAuthenticationException e) {
+            throw e;
+        }
+        if (cause instanceof DeviceConnectException e) {
+            throw e;
+        }
+        if (cause instanceof InterruptedException e) {
+            throw e;
+        }
+        if (cause instanceof RuntimeException e) {
+            throw e;
+        }
+        if (cause instanceof Error e) {
+            throw e;
+        }
+        throw new DeviceConnectException("Opening a device session failed: " + cause, cause);
+    }
+
+    /** Takes the connection out of the map, so later opens make a new one; whether it was still in. */
+    private synchronized boolean retire(Connection connection) {
+        return connections.remove(connection.key, connection);
+    }
+
+    private void releaseLease(Lease lease) {
+        Connection connection = lease.connection;
+        boolean last;
+        synchronized (this) {
+            if (!connection.leases.remove(lease)) {
+                return;
+            }
+            last = connection.leases.isEmpty();
+            if (last) {
+                connections.remove(connection.key, connection);
+            }
+        }
+        if (last) {
+            connection.closeSession();
+        }
+    }
+
+    private void abandonConnection(Lease lease) {
+        Connection connection = lease.connection;
+        List<Lease> others;
+        synchronized (this) {
+            connection.leases.remove(lease);
+            boolean wasCurrent = connections.remove(connection.key, connection);
+            // A retired connection's leases heard about it when it was retired.
+            others = wasCurrent ? new ArrayList<>(connection.leases) : List.of();
+        }
+        connection.closeSession();
+        if (!others.isEmpty()) {
+            log.info("The connection of device '{}' is closed for {} other task(s) sharing it: its state is unknown",
+                connection.deviceId, others.size());
+        }
+        for (Lease other : others) {
+            other.listener.disconnected(connection.deviceId, "another task sharing the device's connection closed it,"
+                + " its state being unknown", false);
+        }
+    }
+
+    /** One device's hub connection and the leases on it; it hears the SDK's callbacks and passes them on. */
+    private final class Connection implements DeviceSessionListener {
+        final String key;
+        final String deviceId;
+        final CompletableFuture<DeviceSession> session = new CompletableFuture<>();
+        final List<Lease> leases = new CopyOnWriteArrayList<>();
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Connection(String key, String deviceId) {
+            this.key = key;
+            this.deviceId = deviceId;
+        }
+
+        void closeSession() {
+            if (session.isDone() && !session.isCompletedExceptionally() && closed.compareAndSet(false, true)) {
+                session.join().close();
+            }
+        }
+
+        @Override
+        public void desiredChanged(String id, long version, String patchJson) {
+            leases.forEach(lease -> lease.listener.desiredChanged(id, version, patchJson));
+        }
+
+        @Override
+        public void connectionLost(String id, String reason) {
+            leases.forEach(lease -> lease.listener.connectionLost(id, reason));
+        }
+
+        @Override
+        public void reconnected(String id) {
+            leases.forEach(lease -> lease.listener.reconnected(id));
+        }
+
+        @Override
+        public void disconnected(String id, String reason, boolean authentication) {
+            retire(this);
+            leases.forEach(lease -> lease.listener.disconnected(id, reason, authentication));
+        }
+    }
+
+    /** One task's use of a shared connection. */
+    private final class Lease implements DeviceSession {
+        final Connection connection;
+        final DeviceSessionListener listener;
+
+        Lease(Connection connection, DeviceSessionListener listener) {
+            this.connection = connection;
+            this.listener = listener;
+        }
+
+        private DeviceSession session() {
+            return connection.session.join();
+        }
+
+        @Override
+        public String deviceId() {
+            return connection.deviceId;
+        }
+
+        @Override
+        public CompletableFuture<HubResponse> updateReported(String patchJson) {
+            return session().updateReported(patchJson);
+        }
+
+        @Override
+        public CompletableFuture<HubResponse> getTwin() {
+            return session().getTwin();
+        }
+
+        @Override
+        public CompletableFuture<Void> sendTelemetry(Telemetry telemetry) {
+            return session().sendTelemetry(telemetry);
+        }
+
+        @Override
+        public void close() {
+            releaseLease(this);
+        }
+
+        @Override
+        public void abandon() {
+            abandonConnection(this);
+        }
+
+        @Override
+        public String toString() {
+            return "SharedDeviceSession[" + connection.deviceId + "]";
+        }
+    }
+}
