@@ -153,20 +153,6 @@ final class KafkaConnectWorker implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code PUT /connectors/NAME/stop}: its tasks shut down (closing their connections) and the configuration stays;
-     * returns once the connector is STOPPED.
-     */
-    void stopConnector(String name, Duration timeout) {
-        HttpResponse<String> response = request("PUT", "connectors/" + encode(name) + "/stop", null);
-        if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException("PUT stop of connector " + name + " answered " + response.statusCode()
-                + ": " + response.body());
-        }
-        Awaitility.await("connector " + name + " STOPPED").atMost(timeout).pollInterval(Duration.ofMillis(200))
-            .ignoreExceptions().until(() -> "STOPPED".equals(state(status(name).get("connector"))));
-    }
-
     /** Stops the worker (its connectors first), then Kafka; never throws. */
     @Override
     public void close() {

@@ -49,11 +49,11 @@ final class Pipeline implements AutoCloseable {
     static final String AWS_SOURCE = "aws-source";
     static final String AZURE_SOURCE = "azure-source";
     /**
-     * Every role but the twin source: IoT Hub allows one connection per device, and the twin sink and the twin
-     * source acting for the same devices take it from each other endlessly (see the README).
+     * Every role. The twin sink and the twin source act for the same devices over one hub connection per device
+     * (IoT Hub allows one), which both connectors share within the worker.
      */
     static final List<String> DEFAULT_ROLES = List.of(MQTT_SOURCE, JDBC_SINK, AWS_SINK, AZURE_SINK, MQTT_SINK,
-        AWS_SOURCE);
+        AWS_SOURCE, AZURE_SOURCE);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CONNECTOR_START = Duration.ofSeconds(90);
 
@@ -151,21 +151,6 @@ final class Pipeline implements AutoCloseable {
             worker.awaitRunning(connectorNames.get(role), CONNECTOR_START);
         }
         say.accept("connectors RUNNING: " + String.join(", ", connectorNames.values()));
-    }
-
-    /**
-     * Creates the connector of a role from its file in {@code config/} through REST, with what this machine decides
-     * overridden; returns once it runs.
-     */
-    void startConnector(String role) throws IOException {
-        createConnector(role);
-        worker.awaitRunning(connectorNames.get(role), CONNECTOR_START);
-    }
-
-    /** Stops the connector of a role (its tasks end and close their connections). */
-    void stopConnector(String role) {
-        say.accept("stopping connector '" + connectorNames.get(role) + "'");
-        worker.stopConnector(connectorNames.get(role), CONNECTOR_START);
     }
 
     private void createConnector(String role) throws IOException {
