@@ -25,6 +25,9 @@ import java.util.function.Function;
  * connection for everyone (its state is unknown, say after a request went unanswered), and the other leases hear
  * {@link DeviceSessionListener#disconnected} so they open a fresh one.
  *
+ * <p>A shared connection keeps the settings of the task that opened it (credentials, keep-alive, token lifetime);
+ * tasks acting for the same devices are expected to be configured alike.
+ *
  * <p>Sharing reaches as far as this class is loaded once: Connect loads a plugin directory's classes in one class
  * loader, so both twin connectors on one worker share; tasks on different workers cannot, which is why the README
  * asks to run the two for the same devices on a single worker or for different devices.
