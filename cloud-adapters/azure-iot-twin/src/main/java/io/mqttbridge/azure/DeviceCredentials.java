@@ -65,10 +65,13 @@ final class DeviceCredentials {
         return connectionStrings.values().stream().map(ConnectionString::hostName).findFirst().orElse("");
     }
 
-    /** The hub a device connects to: its connection string's, else the configured one. */
-    String hubOf(String deviceId) {
+    /** Where a device connects: the hub (its connection string's, else the configured one) and the gateway if any. */
+    String routeOf(String deviceId) {
         ConnectionString cs = connectionStrings.get(deviceId);
-        return cs != null ? cs.hostName() : hostName();
+        String hub = cs != null ? cs.hostName() : hostName();
+        String gateway = cs != null && cs.gatewayHostName() != null ? cs.gatewayHostName()
+            : settings.gatewayHostName();
+        return gateway == null || gateway.isEmpty() ? hub : hub + " via " + gateway;
     }
 
     /**

@@ -53,7 +53,7 @@ final class SdkDeviceSessionFactory implements DeviceSessionFactory {
     static DeviceSessionFactory shared(IotHubSettings settings) {
         DeviceCredentials credentials = new DeviceCredentials(settings);
         return SharedDeviceSessions.JVM.factory(new SdkDeviceSessionFactory(credentials, settings),
-            credentials::hubOf);
+            credentials::routeOf);
     }
 
     @Override

@@ -45,10 +45,11 @@ final class SharedDeviceSessions {
      * A factory whose sessions share connections with every other factory made here.
      *
      * @param delegate opens the actual connections
-     * @param hubOf the hub a device connects to: connections to the same hub for the same device id are shared
+     * @param routeOf where a device connects (hub and gateway): connections along the same route for the same
+     *     device id are shared
      */
-    DeviceSessionFactory factory(DeviceSessionFactory delegate, Function<String, String> hubOf) {
-        return (deviceId, listener) -> open(delegate, hubOf.apply(deviceId) + "/" + deviceId, deviceId, listener);
+    DeviceSessionFactory factory(DeviceSessionFactory delegate, Function<String, String> routeOf) {
+        return (deviceId, listener) -> open(delegate, routeOf.apply(deviceId) + "/" + deviceId, deviceId, listener);
     }
 
     /** Connections open or opening; for tests. */
