@@ -65,8 +65,8 @@ public class MqttSinkTask extends SinkTask {
     /** Longest single wait for a confirmation inside {@link #put}. */
     private static final long COMPLETION_WAIT_MS = 50;
     /**
-     * A connection the broker drops this soon after it was established, with several publishes in flight, counts as
-     * the broker refusing that many in flight.
+     * A connection the broker drops this soon after it was established or after the publish window grew, with several
+     * publishes in flight, counts as the broker refusing that many in flight.
      */
     static final Duration EARLY_LOSS = Duration.ofSeconds(10);
     private static final Duration RETRY_BACKOFF = Duration.ofMillis(100);
@@ -135,19 +135,27 @@ public class MqttSinkTask extends SinkTask {
     private volatile long downSinceNanos;
     /** When the current (or last) connection was established. */
     private volatile long connectedSinceNanos;
-    /** How long the last lost connection had been up, and how many losses there were; set by the listener. */
+    /** When the publish window last grew: a loss soon after tests the new size as one soon after connecting does. */
+    private volatile long windowGrewNanos;
+    /**
+     * How long the last lost connection had been up, or the window at its size if it grew later; whether it grew;
+     * how many losses there were. Set by the listener.
+     */
     private volatile long lastLossUptimeNanos;
+    private volatile boolean lastLossAfterGrowth;
     private final AtomicInteger losses = new AtomicInteger();
     /** Task thread: the losses already looked at, and failures of in-flight publishes since the last one. */
     private int lossesReviewed;
     private boolean lossUnderReview;
     private int failedSinceLoss;
+    /** {@code mqtt.max.inflight}: the window never grows beyond it. */
+    private int maxInflight;
     /**
      * The publish window learnt from the broker: an MQTT 3.1.1 broker announces no receive maximum, and one that
      * allows fewer QoS 2 publishes in flight than {@code mqtt.max.inflight} (Mosquitto: max_inflight_messages)
-     * drops the connection instead; each such early drop halves it.
+     * drops the connection instead; each such early drop halves it, and it grows back after stable use.
      */
-    private int learntWindow = Integer.MAX_VALUE;
+    private volatile PublishWindow window;
 
     public MqttSinkTask() {
         this(MqttTransports::create, System::nanoTime, PUT_WAIT_MS);
@@ -173,6 +181,8 @@ public class MqttSinkTask extends SinkTask {
         }
         MqttConnectionSettings settings = config.connectionSettings();
         clientId = settings.clientId();
+        maxInflight = settings.maxInflight();
+        window = new PublishWindow(clientId, nanoTime.getAsLong());
         qosPolicy = new QosDowngradePolicy(config.qosDowngrade(), clientId);
         qosRefused = null;
         builder = new MqttMessageBuilder(config.topicTemplate(),
@@ -193,6 +203,7 @@ public class MqttSinkTask extends SinkTask {
             throw new ConnectException("MQTT sink task " + config.taskId() + " cannot start: " + e.getMessage(), e);
         }
         connectedSinceNanos = nanoTime.getAsLong();
+        windowGrewNanos = connectedSinceNanos;
         log.info("MQTT sink task {} started: client '{}' publishes to '{}' at QoS {} (retain {}), payload format {}",
             config.taskId(), clientId, config.topicTemplate(), config.qos(), config.retain(),
             config.payloadFormat().configValue());
@@ -223,6 +234,7 @@ public class MqttSinkTask extends SinkTask {
             () -> transport == null ? 0 : transport.reconnectCount());
         metrics.gauge("mqtt-connected", "1 while the MQTT client is connected, else 0",
             () -> transport != null && transport.isConnected() ? 1 : 0);
+        metrics.gauge("publish-window", "Publishes the task allows in flight now", this::publishWindow);
     }
 
     @Override
@@ -292,8 +304,16 @@ public class MqttSinkTask extends SinkTask {
     private void publishWhatFits() {
         MqttTransport t = transport;
         reviewConnectionLoss(t);
-        int window = Math.min(t.publishWindow(), learntWindow);
-        while (t.isConnected() && inFlight < window && qosRefused == null) {
+        if (t.isConnected() && losses.get() == lossesReviewed
+            && window.growIfProven(maxWindow(t), connectedSinceNanos, nanoTime.getAsLong()) > 0) {
+            windowGrewNanos = nanoTime.getAsLong();
+        }
+        int size = window.size(maxWindow(t));
+        while (t.isConnected() && qosRefused == null) {
+            if (inFlight >= size) {
+                window.filled();
+                return;
+            }
             Outgoing next = nextToPublish();
             if (next == null) {
                 return;
@@ -332,15 +352,29 @@ public class MqttSinkTask extends SinkTask {
         }
     }
 
+    /** The most the window may be: the transport's window (an MQTT 5 broker's receive maximum) and the config's. */
+    private int maxWindow(MqttTransport t) {
+        return Math.min(t.publishWindow(), maxInflight);
+    }
+
+    /** The publish window in force; for the metric and tests. */
+    long publishWindow() {
+        MqttTransport t = transport;
+        PublishWindow w = window;
+        return t == null || w == null ? 0 : w.size(maxWindow(t));
+    }
+
     /**
      * Learns the broker's in-flight limit from an early connection loss, once reconnected (by then every publish the
-     * loss cut off has failed): if the lost connection was younger than {@link #EARLY_LOSS} and several publishes
-     * failed with it, the window becomes half of them.
+     * loss cut off has failed): if the lost connection was younger than {@link #EARLY_LOSS} (or the window grew less
+     * than that before it) and several publishes failed with it, the window becomes half of them. Every loss
+     * restarts the window's probation.
      */
     private void reviewConnectionLoss(MqttTransport t) {
         int seen = losses.get();
         if (seen != lossesReviewed) {
             lossesReviewed = seen;
+            window.interrupted(nanoTime.getAsLong());
             // Failures handled before this notice count too: Paho may fail the cut-off publishes before reporting the loss.
             lossUnderReview = lastLossUptimeNanos < EARLY_LOSS.toNanos();
             if (!lossUnderReview) {
@@ -354,14 +388,16 @@ public class MqttSinkTask extends SinkTask {
         int failed = failedSinceLoss;
         failedSinceLoss = 0;
         if (failed > 1) {
-            int before = Math.min(t.publishWindow(), learntWindow);
-            learntWindow = Math.max(1, Math.min(before, failed) / 2);
-            log.warn("The broker dropped MQTT client '{}' {} ms after it connected, with {} publishes in flight; the"
-                + " publish window is now {}. The broker likely allows fewer in flight than {}={} (Mosquitto: "
-                + "max_inflight_messages): set {} to its limit to avoid this.", clientId,
-                TimeUnit.NANOSECONDS.toMillis(lastLossUptimeNanos), failed, learntWindow,
-                MqttConnectionConfig.MAX_INFLIGHT_CONFIG, before,
-                MqttConnectionConfig.MAX_INFLIGHT_CONFIG);
+            int before = window.size(maxWindow(t));
+            int refused = Math.min(before, failed);
+            int after = window.earlyLoss(refused, nanoTime.getAsLong());
+            log.warn("The broker dropped MQTT client '{}' {} ms after it {}, with {} publishes in flight; the"
+                + " publish window is now {}. The broker likely allows fewer than {} in flight, while {}={} (Mosquitto:"
+                + " max_inflight_messages): set {} to its limit to avoid this. The window grows again after {} s of"
+                + " full use without loss.", clientId, TimeUnit.NANOSECONDS.toMillis(lastLossUptimeNanos),
+                lastLossAfterGrowth ? "grew its publish window to " + before : "connected", failed, after, refused,
+                MqttConnectionConfig.MAX_INFLIGHT_CONFIG, maxInflight, MqttConnectionConfig.MAX_INFLIGHT_CONFIG,
+                window.probationFor(Math.min(2 * after, maxWindow(t))).toSeconds());
         }
     }
 
@@ -401,6 +437,7 @@ public class MqttSinkTask extends SinkTask {
                 failedSinceLoss = 0; // failures while connected (a quota, say) say nothing about a later loss
             }
             confirmed.increment();
+            window.confirmed();
             latency.record((completion.completedNanos() - outgoing.publishedNanos) / 1_000_000.0);
             outgoing.entry.done();
             return;
@@ -527,7 +564,11 @@ public class MqttSinkTask extends SinkTask {
             if (downSinceNanos == 0) {
                 downSinceNanos = now | 1;
             }
-            lastLossUptimeNanos = now - connectedSinceNanos;
+            long connected = connectedSinceNanos;
+            long grew = windowGrewNanos;
+            boolean afterGrowth = grew - connected > 0;
+            lastLossAfterGrowth = afterGrowth;
+            lastLossUptimeNanos = now - (afterGrowth ? grew : connected);
             losses.incrementAndGet();
         }
 

@@ -6,11 +6,17 @@ import io.mqttbridge.core.transport.MqttPublishRejectedException;
 import io.mqttbridge.core.transport.MqttTransportException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTaskContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +25,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.mqttbridge.sink.PublishWindow.PROBATION;
+import static io.mqttbridge.sink.PublishWindow.PROBATION_MAX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,8 +40,21 @@ class MqttSinkTaskTest {
     private final RecordingSinkTaskContext context = new RecordingSinkTaskContext();
     private FakePublisher publisher;
     private MqttSinkTask task;
+    /** Kafka's metrics registry behind the task's plugin metrics, for tests that start with metrics. */
+    private Metrics metrics;
 
     private void start(Map<String, String> extra) {
+        start(extra, context);
+    }
+
+    /** Starts the task with Kafka's own plugin metrics, as a worker provides them. */
+    private void startWithMetrics(Map<String, String> extra) {
+        metrics = new Metrics();
+        PluginMetrics pluginMetrics = new PluginMetricsImpl(metrics, Map.of("connector", "unit-sink", "task", "0"));
+        start(extra, new MeteredContext(context, pluginMetrics));
+    }
+
+    private void start(Map<String, String> extra, SinkTaskContext taskContext) {
         Map<String, String> props = new HashMap<>(Map.of(
             "name", "unit-sink",
             "mqtt.server.uris", "tcp://localhost:1",
@@ -42,7 +63,7 @@ class MqttSinkTaskTest {
         props.putAll(extra);
         task = new MqttSinkTask((settings, listener) -> publisher = new FakePublisher(settings, listener),
             clock::get, 0);
-        task.initialize(context);
+        task.initialize(taskContext);
         context.assignment.addAll(List.of(P0, P1));
         task.start(props);
     }
@@ -52,6 +73,14 @@ class MqttSinkTaskTest {
         if (task != null) {
             task.stop();
         }
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    private long metric(String name) {
+        return metrics.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name))
+            .map(e -> ((Number) e.getValue().metricValue()).longValue()).findFirst().orElseThrow();
     }
 
     private static SinkRecord record(int partition, long offset, String key, Object value) {
@@ -179,6 +208,7 @@ class MqttSinkTaskTest {
         clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
         task.put(List.of());
         assertEquals(40 + 20, publisher.publishes.size(), "half of what the broker refused to hold in flight");
+        assertEquals(20, task.publishWindow());
         publisher.outstanding().forEach(p -> p.future().complete(null));
         task.put(List.of());
         publisher.outstanding().forEach(p -> p.future().complete(null));
@@ -199,6 +229,104 @@ class MqttSinkTaskTest {
         clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
         task.put(List.of());
         assertEquals(80, publisher.publishes.size());
+    }
+
+    /**
+     * The broker drops the connection at once, failing every publish in flight (as Mosquitto does with more QoS 2
+     * publishes in flight than max_inflight_messages); the client reconnects, and a second later, when the failed
+     * publishes' retry backoff has passed, the task publishes again.
+     */
+    private void brokerDropsTheConnection() {
+        publisher.connected = false;
+        publisher.outstanding().forEach(p -> p.future().completeExceptionally(new MqttTransportException("reset")));
+        publisher.listener.connectionLost(new RuntimeException("connection reset"));
+        task.put(List.of());
+        publisher.connected = true;
+        publisher.listener.reconnected(false);
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        task.put(List.of());
+    }
+
+    /** After {@code time}, the broker confirms everything in flight, and the task publishes what fits again. */
+    private void confirmAllAfter(Duration time) {
+        clock.addAndGet(time.toNanos());
+        publisher.outstanding().forEach(p -> p.future().complete(null));
+        task.put(List.of());
+    }
+
+    @Test
+    void theWindowGrowsBackAfterAProbationOfFullUseWithoutLoss() {
+        start(Map.of()); // at most the fake transport's window of 100
+        task.put(records(0, 0, 40));
+        brokerDropsTheConnection();
+        assertEquals(20, publisher.outstanding().size());
+        task.put(records(0, 40, 1000)); // a backlog keeps the window full
+
+        confirmAllAfter(Duration.ZERO);
+        confirmAllAfter(PROBATION.minusNanos(1));
+        assertEquals(20, publisher.outstanding().size(), "the probation has not passed yet");
+        confirmAllAfter(Duration.ofNanos(1));
+        assertEquals(40, publisher.outstanding().size(), "doubled after a probation without loss");
+        assertEquals(40, task.publishWindow());
+
+        confirmAllAfter(PROBATION.minusNanos(1));
+        assertEquals(40, publisher.outstanding().size(), "each size serves its own probation");
+        confirmAllAfter(Duration.ofNanos(1));
+        assertEquals(80, publisher.outstanding().size());
+        confirmAllAfter(PROBATION);
+        assertEquals(100, publisher.outstanding().size(), "back at the transport's window");
+        confirmAllAfter(PROBATION_MAX);
+        assertEquals(100, publisher.outstanding().size());
+    }
+
+    @Test
+    void aLossAgainAtASizeThatFailedBeforeHalvesAgainAndDoublesTheNextProbation() {
+        start(Map.of());
+        task.put(records(0, 0, 40)); // the broker allows fewer than 40 in flight
+        brokerDropsTheConnection();
+        task.put(records(0, 40, 1000));
+        confirmAllAfter(PROBATION);
+        assertEquals(40, publisher.outstanding().size());
+
+        clock.addAndGet(MqttSinkTask.EARLY_LOSS.toNanos() / 2); // long after connecting, soon after growing
+        brokerDropsTheConnection();
+        assertEquals(20, publisher.outstanding().size(), "halved again at the size that failed before");
+        assertEquals(20, task.publishWindow());
+        confirmAllAfter(PROBATION);
+        confirmAllAfter(Duration.ZERO);
+        assertEquals(20, publisher.outstanding().size(), "one probation is not enough any more");
+        confirmAllAfter(PROBATION);
+        assertEquals(40, publisher.outstanding().size(), "two are");
+
+        brokerDropsTheConnection();
+        confirmAllAfter(PROBATION.multipliedBy(4).minusNanos(1));
+        assertEquals(20, publisher.outstanding().size(), "a third loss there: four probations");
+        confirmAllAfter(Duration.ofNanos(1));
+        assertEquals(40, publisher.outstanding().size());
+    }
+
+    @Test
+    void theWindowNeverGrowsBeyondTheConfiguredMaximumAndItsMetricShowsTheWindowInForce() {
+        startWithMetrics(Map.of("mqtt.max.inflight", "30")); // below the fake transport's window of 100
+        task.put(records(0, 0, 1000));
+        assertEquals(30, publisher.outstanding().size());
+        assertEquals(30, metric("publish-window"));
+        brokerDropsTheConnection();
+        assertEquals(15, publisher.outstanding().size());
+        assertEquals(15, metric("publish-window"));
+
+        confirmAllAfter(PROBATION);
+        assertEquals(30, publisher.outstanding().size(), "doubled, up to mqtt.max.inflight");
+        for (int i = 0; i < 3; i++) {
+            confirmAllAfter(PROBATION_MAX);
+            assertEquals(30, publisher.outstanding().size(), "never above mqtt.max.inflight");
+        }
+        assertEquals(30, metric("publish-window"));
+
+        publisher.window = 24; // as after reconnecting to an MQTT 5 broker with a receive maximum of 24
+        confirmAllAfter(Duration.ZERO);
+        assertEquals(24, publisher.outstanding().size());
+        assertEquals(24, metric("publish-window"));
     }
 
     @Test
@@ -290,6 +418,55 @@ class MqttSinkTaskTest {
         task.put(List.of());
         assertEquals(1, publisher.publishes.size(), "queued records of a closed partition are not published");
         assertTrue(context.paused.isEmpty(), "nothing is left to wait for");
+    }
+
+    /** The recording context with plugin metrics. */
+    private record MeteredContext(RecordingSinkTaskContext recording, PluginMetrics pluginMetrics)
+        implements SinkTaskContext {
+        @Override
+        public Map<String, String> configs() {
+            return recording.configs();
+        }
+
+        @Override
+        public void offset(Map<TopicPartition, Long> offsets) {
+            recording.offset(offsets);
+        }
+
+        @Override
+        public void offset(TopicPartition tp, long offset) {
+            recording.offset(tp, offset);
+        }
+
+        @Override
+        public void timeout(long timeoutMs) {
+            recording.timeout(timeoutMs);
+        }
+
+        @Override
+        public Set<TopicPartition> assignment() {
+            return recording.assignment();
+        }
+
+        @Override
+        public void pause(TopicPartition... partitions) {
+            recording.pause(partitions);
+        }
+
+        @Override
+        public void resume(TopicPartition... partitions) {
+            recording.resume(partitions);
+        }
+
+        @Override
+        public void requestCommit() {
+            recording.requestCommit();
+        }
+
+        @Override
+        public ErrantRecordReporter errantRecordReporter() {
+            return recording.errantRecordReporter();
+        }
     }
 
     @Test
