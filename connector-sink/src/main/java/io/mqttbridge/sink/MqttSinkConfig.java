@@ -93,6 +93,14 @@ public final class MqttSinkConfig extends AbstractConfig {
         + "default): retry forever; the task stays RUNNING, logs each reconnect attempt and never commits offsets "
         + "past unconfirmed records.";
 
+    public static final String MAX_PACKET_BYTES_CONFIG = "mqtt.max.packet.bytes";
+    public static final int MAX_PACKET_BYTES_DEFAULT = 0;
+    public static final String MAX_PACKET_BYTES_DOC = "The largest PUBLISH packet (topic, properties and payload) "
+        + "the task sends; a record whose message would be larger goes to the dead-letter queue, naming both sizes. "
+        + "0 (the default): only the limit an MQTT 5 broker announces in CONNACK (Maximum Packet Size). Set it for "
+        + "MQTT 3.1.1 brokers, which announce nothing and drop the connection on a larger packet (Mosquitto: "
+        + "max_packet_size), so the record would be sent again after every reconnect.";
+
     /** Task-level key: which task of the connector this is (0-based), set by {@link MqttSinkConnector}. */
     public static final String TASK_ID_CONFIG = "task.id";
     /** Connect's connector name key. */
@@ -142,6 +150,9 @@ public final class MqttSinkConfig extends AbstractConfig {
                 Importance.MEDIUM, TOMBSTONE_BEHAVIOR_DOC, PAYLOAD_GROUP, ++order, Width.SHORT, "Tombstones");
         def.define(RETRY_TIMEOUT_MS_CONFIG, Type.LONG, RETRY_TIMEOUT_MS_DEFAULT, ConfigDef.Range.atLeast(-1L),
             Importance.MEDIUM, RETRY_TIMEOUT_MS_DOC, DELIVERY_GROUP, 1, Width.SHORT, "Retry timeout (ms)");
+        def.define(MAX_PACKET_BYTES_CONFIG, Type.INT, MAX_PACKET_BYTES_DEFAULT,
+            ConfigDef.Range.between(0, 268_435_455), Importance.LOW, MAX_PACKET_BYTES_DOC, DELIVERY_GROUP, 2,
+            Width.SHORT, "Max packet size (bytes)");
         return def;
     }
 
@@ -249,6 +260,11 @@ public final class MqttSinkConfig extends AbstractConfig {
     /** How long unpublishable records are retried before the task fails; negative means forever. */
     public long retryTimeoutMs() {
         return getLong(RETRY_TIMEOUT_MS_CONFIG);
+    }
+
+    /** The largest PUBLISH packet to send, or 0 for the broker's announced limit only. */
+    public int maxPacketBytes() {
+        return getInt(MAX_PACKET_BYTES_CONFIG);
     }
 
     /** The configured {@code mqtt.client.id}, or null when it is to be derived. */

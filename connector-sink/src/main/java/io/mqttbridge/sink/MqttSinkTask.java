@@ -9,7 +9,9 @@ import io.mqttbridge.core.sink.SinkOffsetTracker;
 import io.mqttbridge.core.transport.BrokerLimits;
 import io.mqttbridge.core.transport.InboundMessage;
 import io.mqttbridge.core.transport.MqttConnectionSettings;
+import io.mqttbridge.core.transport.MqttPacketSize;
 import io.mqttbridge.core.transport.MqttPublishRejectedException;
+import io.mqttbridge.core.transport.MqttVersion;
 import io.mqttbridge.core.transport.MqttTransport;
 import io.mqttbridge.core.transport.MqttTransportException;
 import io.mqttbridge.core.transport.MqttTransportListener;
@@ -156,6 +158,8 @@ public class MqttSinkTask extends SinkTask {
      * drops the connection instead; each such early drop halves it, and it grows back after stable use.
      */
     private volatile PublishWindow window;
+    private MqttVersion mqttVersion;
+    private boolean retainWarned;
 
     public MqttSinkTask() {
         this(MqttTransports::create, System::nanoTime, PUT_WAIT_MS);
@@ -182,6 +186,8 @@ public class MqttSinkTask extends SinkTask {
         MqttConnectionSettings settings = config.connectionSettings();
         clientId = settings.clientId();
         maxInflight = settings.maxInflight();
+        mqttVersion = settings.version();
+        retainWarned = false;
         window = new PublishWindow(clientId, nanoTime.getAsLong());
         qosPolicy = new QosDowngradePolicy(config.qosDowngrade(), clientId);
         qosRefused = null;
@@ -330,7 +336,46 @@ public class MqttSinkTask extends SinkTask {
                 qosRefused = new ConnectException(e.getMessage(), e);
                 return;
             }
+            String tooLarge = tooLarge(message, t.brokerLimits());
+            if (tooLarge != null) {
+                deadLetter(next.record, next.entry, new UnpublishableRecordException(tooLarge));
+                continue;
+            }
+            warnIfRetainUnavailable(message, t.brokerLimits());
             publish(t, next, message);
+        }
+    }
+
+    /**
+     * Why the message's PUBLISH packet is too large for the broker (its MQTT 5 Maximum Packet Size, or
+     * {@code mqtt.max.packet.bytes}), or null. Sent anyway, it would break the connection, and after every reconnect
+     * again.
+     */
+    private String tooLarge(OutboundMessage message, BrokerLimits limits) {
+        long announced = limits.maximumPacketSize();
+        int configured = config.maxPacketBytes();
+        if (announced <= 0 && configured <= 0) {
+            return null;
+        }
+        long size = MqttPacketSize.publish(message, mqttVersion);
+        if (announced > 0 && size > announced && (configured <= 0 || announced <= configured)) {
+            return "its PUBLISH packet would be " + size + " bytes, larger than the " + announced + " bytes the broker"
+                + " accepts (CONNACK Maximum Packet Size)";
+        }
+        if (configured > 0 && size > configured) {
+            return "its PUBLISH packet would be " + size + " bytes, larger than " + MqttSinkConfig.MAX_PACKET_BYTES_CONFIG
+                + "=" + configured;
+        }
+        return null;
+    }
+
+    /** Paho drops the retain flag for a broker without retained messages (CONNACK Retain Available 0): say so once. */
+    private void warnIfRetainUnavailable(OutboundMessage message, BrokerLimits limits) {
+        if (message.retained() && !limits.retainAvailable() && !retainWarned) {
+            retainWarned = true;
+            log.warn("The broker of MQTT client '{}' keeps no retained messages (CONNACK Retain Available 0): "
+                + "messages that ask for retain, such as those to {}, are published without it", clientId,
+                message.topic());
         }
     }
 
