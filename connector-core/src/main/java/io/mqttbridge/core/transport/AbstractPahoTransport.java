@@ -29,15 +29,22 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What both Paho transports share: the connection epoch, the reconnect loop with our own backoff (Paho's
  * automatic reconnect is off: its fixed doubling from 1 s knows nothing of our settings or listener), the
- * remembered subscriptions and the socket factory.
+ * remembered subscriptions, the socket factory, and the life of the Paho client: connecting, replacing a client
+ * Paho will not connect again, disconnecting and closing.
  *
  * <p>The reconnect loop never gives up until {@link #close()}: every attempt is bounded by the connect timeout,
- * and after a failed or timed-out attempt the subclass resets its Paho client ({@link #abandonAttempt()}), so
- * that a client Paho still holds in its "connecting" state cannot refuse every later attempt.
+ * and after a failed or timed-out attempt the Paho client is reset ({@link #abandonAttempt()}), so that a client
+ * Paho still holds in its "connecting" state cannot refuse every later attempt.
+ *
+ * <p>Paho's mqttv3 and mqttv5 clients share no type; a subclass does each step on its version's client through
+ * the small hooks below ({@link #newClient()}, {@link #startConnect}, {@link #disconnect}, ...).
+ *
+ * @param <C> the Paho client class of the MQTT version
  */
-abstract class AbstractPahoTransport implements MqttTransport {
+abstract class AbstractPahoTransport<C> implements MqttTransport {
     private static final Logger log = LoggerFactory.getLogger(AbstractPahoTransport.class);
     private static final long CLOSE_WAIT_MS = 10_000;
+    private static final long QUIESCE_MS = 1000;
     /** Paho's client state reason codes, the same in mqttv3 and mqttv5. */
     private static final int STATE_CONNECTED = 32100;
     private static final int STATE_DISCONNECTING = 32102;
@@ -46,6 +53,15 @@ abstract class AbstractPahoTransport implements MqttTransport {
 
     protected final MqttConnectionSettings settings;
     protected final MqttTransportListener listener;
+    /**
+     * Logs the client's life under the concrete transport's name (PahoV3Transport, PahoV5Transport), so that a
+     * level set for one version's transport covers its client too.
+     */
+    private final Logger clientLog = LoggerFactory.getLogger(getClass());
+    /** Serializes starting a connect, replacing the client and closing it. */
+    private final Object clientLock = new Object();
+    /** The client in use; replaced only when Paho's state machine refuses a new connect. */
+    private volatile C client;
     private final ReconnectBackoff backoff;
     private final Map<String, Integer> subscriptions = new LinkedHashMap<>();
     private final Map<CompletableFuture<Void>, Unconfirmed> unconfirmed = new ConcurrentHashMap<>();
@@ -95,19 +111,35 @@ abstract class AbstractPahoTransport implements MqttTransport {
     }
 
     /**
-     * One connection attempt: starts a connect on the current Paho client (replacing the client first if Paho's
-     * state machine refuses a new connect) and waits at most the connect timeout for CONNACK.
-     *
-     * @return whether the broker had a session for this client
-     * @throws Exception on any failure, including the time-out; the caller then calls {@link #abandonAttempt()}
+     * A client with this transport's id and persistence and manual acks, whose callbacks act only while it is the
+     * current one ({@link #client()}).
      */
-    protected abstract boolean connectOnce() throws Exception;
+    protected abstract C newClient() throws Exception;
 
-    /**
-     * Ends a failed or timed-out attempt (or a connection given up on) without a DISCONNECT packet, so that the
-     * next attempt can start; never throws.
-     */
-    protected abstract void abandonAttempt();
+    /** Starts a connect on {@code client} that completes {@code connack} with the CONNACK's session present flag. */
+    protected abstract void startConnect(C client, CompletableFuture<Boolean> connack) throws Exception;
+
+    /** Paho's exception for a connect on a closed client, so that the failure message names Paho's reason code. */
+    protected abstract Exception clientClosed();
+
+    /** Whether Paho holds {@code client} connected. */
+    protected abstract boolean isConnected(C client);
+
+    /** Sends DISCONNECT, letting work in flight finish for {@code quiesceMs}, and waits at most {@code waitMs}. */
+    protected abstract void disconnect(C client, long quiesceMs, long waitMs) throws Exception;
+
+    /** Closes the network connection without a DISCONNECT packet, waiting at most {@code disconnectTimeoutMs}. */
+    protected abstract void disconnectForcibly(C client, long disconnectTimeoutMs) throws Exception;
+
+    /** Frees the client's resources; it cannot connect again. */
+    protected abstract void closeClient(C client) throws Exception;
+
+    /** Closes Paho's persistence of a discarded client, releasing its file lock for the next client. */
+    protected abstract void closePersistence() throws Exception;
+
+    /** Hook run after {@link #close()} disconnected and closed the client. */
+    protected void afterClose() {
+    }
 
     /** Paho's reason code of a failed connect, or -1 if the exception is not Paho's. */
     protected abstract int reasonCode(Throwable connectFailure);
@@ -117,15 +149,6 @@ abstract class AbstractPahoTransport implements MqttTransport {
 
     /** Sends the PUBACK or PUBCOMP for a message of the current connection. */
     protected abstract void sendAck(InboundMessage message) throws Exception;
-
-    /** Disconnects (sending DISCONNECT if connected, aborting a connect in progress) and frees the client. */
-    protected abstract void disconnectAndClose();
-
-    /** Drops the connection without a DISCONNECT packet, as a crash would; for tests. */
-    abstract void dropConnectionAbruptly();
-
-    /** The Paho client in use now; for tests. */
-    abstract Object pahoClient();
 
     /** Whether the reconnect thread has ended; for tests. */
     final boolean reconnectExecutorTerminated() {
@@ -137,12 +160,27 @@ abstract class AbstractPahoTransport implements MqttTransport {
         return epoch;
     }
 
+    /** The Paho client in use now. */
+    protected final C client() {
+        return client;
+    }
+
+    /** Sets the first client; the subclass constructor calls it once its persistence exists. */
+    protected final void setFirstClient(C first) {
+        client = first;
+    }
+
+    /** The Paho client in use now; for tests. */
+    final C pahoClient() {
+        return client;
+    }
+
     protected final boolean isClosed() {
         return closed;
     }
 
     /** Whether Paho refused to start a connect because of the state its client is in, not the network. */
-    protected static boolean refusedByClientState(int reasonCode) {
+    private static boolean refusedByClientState(int reasonCode) {
         return reasonCode == STATE_CONNECT_IN_PROGRESS || reasonCode == STATE_CONNECTED
             || reasonCode == STATE_DISCONNECTING || reasonCode == STATE_CLOSED;
     }
@@ -196,11 +234,79 @@ abstract class AbstractPahoTransport implements MqttTransport {
     }
 
     /**
+     * One connection attempt: starts a connect on the current Paho client (replacing the client first if Paho's
+     * state machine refuses a new connect) and waits at most the connect timeout for CONNACK.
+     *
+     * @return whether the broker had a session for this client
+     * @throws Exception on any failure, including the time-out; the caller then calls {@link #abandonAttempt()}
+     */
+    private boolean connectOnce() throws Exception {
+        CompletableFuture<Boolean> connack = new CompletableFuture<>();
+        synchronized (clientLock) {
+            if (closed) {
+                throw clientClosed();
+            }
+            try {
+                startConnect(client, connack);
+            } catch (Exception e) {
+                if (!refusedByClientState(reasonCode(e))) {
+                    throw e;
+                }
+                replaceClient(e);
+                startConnect(client, connack);
+            }
+        }
+        return awaitConnack(connack);
+    }
+
+    /**
+     * Discards a client that Paho keeps in a state refusing new connects, and makes a new one with the same id and
+     * persistence (which restores the session state a file persistence holds). Called with the client lock held.
+     */
+    private void replaceClient(Exception refusal) throws Exception {
+        C old = client;
+        clientLog.warn("Paho client '{}' refused a new connect ({}, reason code {}); replacing it with a new client"
+            + " with the same id and persistence", settings.clientId(), refusal.getMessage(), reasonCode(refusal));
+        try {
+            disconnectForcibly(old, 0);
+        } catch (Exception e) {
+            clientLog.debug("Forced disconnect of the discarded client failed: {}", e.toString());
+        }
+        try {
+            closeClient(old);
+        } catch (Exception e) {
+            clientLog.debug("Close of the discarded client failed: {}", e.toString());
+        }
+        try {
+            // Releases the file lock if the discarded client still held the persistence open.
+            closePersistence();
+        } catch (Exception e) {
+            clientLog.trace("Persistence was not open: {}", e.toString());
+        }
+        failUnconfirmed(old, "the MQTT client was replaced after a failed reconnect");
+        client = newClient();
+    }
+
+    /**
+     * Ends a failed or timed-out attempt (or a connection given up on) without a DISCONNECT packet, so that the
+     * next attempt can start; never throws.
+     */
+    private void abandonAttempt() {
+        synchronized (clientLock) {
+            try {
+                disconnectForcibly(client, 0);
+            } catch (Exception e) {
+                clientLog.debug("Forced disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+            }
+        }
+    }
+
+    /**
      * Waits for the outcome of a connect that {@link #connectOnce()} started, at most the connect timeout. This wait,
      * not Paho's token, bounds the attempt: Paho never times out a missing CONNACK itself, and a forced disconnect
      * at the wrong moment can leave its connect token uncompleted. {@link #close()} ends the wait at once.
      */
-    protected final boolean awaitConnack(CompletableFuture<Boolean> connack) throws Exception {
+    private boolean awaitConnack(CompletableFuture<Boolean> connack) throws Exception {
         pendingConnack = connack;
         try {
             if (closed) {
@@ -441,17 +547,73 @@ abstract class AbstractPahoTransport implements MqttTransport {
         log.info("Client '{}' disconnected from {}", settings.clientId(), settings.serverUris());
     }
 
+    @Override
+    public final boolean isConnected() {
+        return isConnected(client);
+    }
+
+    /** Disconnects (sending DISCONNECT if connected, aborting a connect in progress) and frees the client. */
+    private void disconnectAndClose() {
+        synchronized (clientLock) {
+            C c = client;
+            try {
+                if (isConnected(c)) {
+                    disconnect(c, QUIESCE_MS, QUIESCE_MS + settings.connectTimeout().toMillis());
+                } else {
+                    disconnectForcibly(c, 0); // ends a connect in progress at once
+                }
+            } catch (Exception e) {
+                rethrowIfUnchecked(e);
+                clientLog.debug("Disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
+                try {
+                    disconnectForcibly(c, QUIESCE_MS);
+                } catch (Exception gone) {
+                    rethrowIfUnchecked(gone);
+                    // the connection is gone either way
+                }
+            }
+            try {
+                closeClient(c);
+            } catch (Exception e) {
+                rethrowIfUnchecked(e);
+                clientLog.debug("Close of client '{}' failed: {}", settings.clientId(), e.toString());
+            }
+            failUnconfirmed(c, "the transport was closed");
+        }
+        afterClose();
+    }
+
+    /** Drops the connection without a DISCONNECT packet, as a crash would; for tests. */
+    final void dropConnectionAbruptly() {
+        try {
+            disconnectForcibly(client, 0);
+        } catch (Exception e) {
+            rethrowIfUnchecked(e);
+            clientLog.debug("Forced disconnect failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Lets a runtime exception through a catch meant for Paho's checked {@code MqttException}, which the hooks can
+     * only declare as {@code Exception}: only Paho's exception is a failed disconnect or close to log and go past.
+     */
+    private static void rethrowIfUnchecked(Exception e) {
+        if (e instanceof RuntimeException r) {
+            throw r;
+        }
+    }
+
     /**
      * Remembers a publish until its future completes, with the Paho client it went out on: a client that is
      * discarded or closed never completes its futures, so {@link #failUnconfirmed} does.
      */
-    protected final void trackUnconfirmed(CompletableFuture<Void> future, Object client, OutboundMessage message) {
+    protected final void trackUnconfirmed(CompletableFuture<Void> future, C client, OutboundMessage message) {
         unconfirmed.put(future, new Unconfirmed(client, message));
         future.whenComplete((v, e) -> unconfirmed.remove(future));
     }
 
     /** Fails the publishes still waiting on a client that will never confirm them; the caller may publish again. */
-    protected final void failUnconfirmed(Object client, String why) {
+    private void failUnconfirmed(C client, String why) {
         unconfirmed.forEach((future, u) -> {
             if (u.client() == client) {
                 fail(future, u.message(), why + "; the broker may or may not have it", null);

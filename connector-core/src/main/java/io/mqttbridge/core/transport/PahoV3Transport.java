@@ -28,16 +28,11 @@ import java.util.concurrent.CompletableFuture;
  * on PUBREL and sends PUBCOMP only on {@link #ack}. A new client with the same id and persistence directory
  * restores that state, so a PUBREL the broker resends after a crash delivers the message again.
  */
-public final class PahoV3Transport extends AbstractPahoTransport {
+public final class PahoV3Transport extends AbstractPahoTransport<MqttAsyncClient> {
     private static final Logger log = LoggerFactory.getLogger(PahoV3Transport.class);
-    private static final long QUIESCE_MS = 1000;
 
     private final MqttClientPersistence persistence;
     private final MqttConnectOptions options;
-    /** Serializes starting a connect, replacing the client and closing it. */
-    private final Object clientLock = new Object();
-    /** The client in use; replaced only when Paho's state machine refuses a new connect. */
-    private volatile MqttAsyncClient client;
     /** MQTT 3.1.1 announces nothing: what the broker's answers taught us. */
     private volatile BrokerLimits brokerLimits = BrokerLimits.UNANNOUNCED;
 
@@ -47,7 +42,7 @@ public final class PahoV3Transport extends AbstractPahoTransport {
             ? new MemoryPersistence()
             : new MqttDefaultFilePersistence(createPersistenceDirectory(settings.persistenceDirectory()).toString());
         try {
-            client = newClient();
+            setFirstClient(newClient());
         } catch (MqttException e) {
             throw new IllegalArgumentException("Cannot create MQTT client '" + settings.clientId() + "' for "
                 + settings.serverUris() + ": " + e.getMessage(), e);
@@ -71,8 +66,8 @@ public final class PahoV3Transport extends AbstractPahoTransport {
         options.setHttpsHostnameVerificationEnabled(hostnameVerification(factory));
     }
 
-    /** A client with this transport's id and persistence, whose callbacks act only while it is the current one. */
-    private MqttAsyncClient newClient() throws MqttException {
+    @Override
+    protected MqttAsyncClient newClient() throws MqttException {
         MqttAsyncClient c = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), persistence);
         c.setManualAcks(true);
         c.setCallback(new Callback(c));
@@ -80,27 +75,8 @@ public final class PahoV3Transport extends AbstractPahoTransport {
     }
 
     @Override
-    protected boolean connectOnce() throws Exception {
-        CompletableFuture<Boolean> connack = new CompletableFuture<>();
-        synchronized (clientLock) {
-            if (isClosed()) {
-                throw new MqttException(MqttException.REASON_CODE_CLIENT_CLOSED);
-            }
-            try {
-                startConnect(connack);
-            } catch (MqttException e) {
-                if (!refusedByClientState(e.getReasonCode())) {
-                    throw e;
-                }
-                replaceClient(e);
-                startConnect(connack);
-            }
-        }
-        return awaitConnack(connack);
-    }
-
-    private void startConnect(CompletableFuture<Boolean> connack) throws MqttException {
-        client.connect(options, null, new IMqttActionListener() {
+    protected void startConnect(MqttAsyncClient c, CompletableFuture<Boolean> connack) throws MqttException {
+        c.connect(options, null, new IMqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
                 connack.complete(token.getSessionPresent());
@@ -113,43 +89,34 @@ public final class PahoV3Transport extends AbstractPahoTransport {
         });
     }
 
-    /**
-     * Discards a client that Paho keeps in a state refusing new connects, and makes a new one with the same id and
-     * persistence (which restores the session state a file persistence holds). Called with the client lock held.
-     */
-    private void replaceClient(MqttException refusal) throws MqttException {
-        MqttAsyncClient old = client;
-        log.warn("Paho client '{}' refused a new connect ({}, reason code {}); replacing it with a new client with"
-            + " the same id and persistence", settings.clientId(), refusal.getMessage(), refusal.getReasonCode());
-        try {
-            old.disconnectForcibly(0, 0, false);
-        } catch (MqttException | RuntimeException e) {
-            log.debug("Forced disconnect of the discarded client failed: {}", e.toString());
-        }
-        try {
-            old.close(true);
-        } catch (MqttException | RuntimeException e) {
-            log.debug("Close of the discarded client failed: {}", e.toString());
-        }
-        try {
-            // Releases the file lock if the discarded client still held the persistence open.
-            persistence.close();
-        } catch (MqttException | RuntimeException e) {
-            log.trace("Persistence was not open: {}", e.toString());
-        }
-        failUnconfirmed(old, "the MQTT client was replaced after a failed reconnect");
-        client = newClient();
+    @Override
+    protected MqttException clientClosed() {
+        return new MqttException(MqttException.REASON_CODE_CLIENT_CLOSED);
     }
 
     @Override
-    protected void abandonAttempt() {
-        synchronized (clientLock) {
-            try {
-                client.disconnectForcibly(0, 0, false);
-            } catch (MqttException | RuntimeException e) {
-                log.debug("Forced disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
-            }
-        }
+    protected boolean isConnected(MqttAsyncClient c) {
+        return c.isConnected();
+    }
+
+    @Override
+    protected void disconnect(MqttAsyncClient c, long quiesceMs, long waitMs) throws MqttException {
+        c.disconnect(quiesceMs).waitForCompletion(waitMs);
+    }
+
+    @Override
+    protected void disconnectForcibly(MqttAsyncClient c, long disconnectTimeoutMs) throws MqttException {
+        c.disconnectForcibly(0, disconnectTimeoutMs, false);
+    }
+
+    @Override
+    protected void closeClient(MqttAsyncClient c) throws MqttException {
+        c.close(true);
+    }
+
+    @Override
+    protected void closePersistence() throws MqttException {
+        persistence.close();
     }
 
     @Override
@@ -161,7 +128,7 @@ public final class PahoV3Transport extends AbstractPahoTransport {
     protected int[] subscribeOnce(List<Subscription> subs) throws MqttException {
         String[] filters = subs.stream().map(Subscription::filter).toArray(String[]::new);
         int[] qos = subs.stream().mapToInt(Subscription::qos).toArray();
-        IMqttToken token = client.subscribe(filters, qos);
+        IMqttToken token = client().subscribe(filters, qos);
         try {
             token.waitForCompletion(settings.connectTimeout().toMillis());
         } catch (MqttException e) {
@@ -180,7 +147,7 @@ public final class PahoV3Transport extends AbstractPahoTransport {
 
     @Override
     protected void sendAck(InboundMessage message) throws MqttException {
-        client.messageArrivedComplete(message.messageId(), message.qos());
+        client().messageArrivedComplete(message.messageId(), message.qos());
     }
 
     @Override
@@ -192,7 +159,7 @@ public final class PahoV3Transport extends AbstractPahoTransport {
         MqttMessage m = new MqttMessage(message.payload());
         m.setQos(message.qos());
         m.setRetained(message.retained());
-        MqttAsyncClient c = client;
+        MqttAsyncClient c = client();
         trackUnconfirmed(future, c, message);
         try {
             c.publish(message.topic(), m, null, new IMqttActionListener() {
@@ -232,52 +199,6 @@ public final class PahoV3Transport extends AbstractPahoTransport {
         return brokerLimits;
     }
 
-    @Override
-    public boolean isConnected() {
-        return client.isConnected();
-    }
-
-    @Override
-    protected void disconnectAndClose() {
-        synchronized (clientLock) {
-            MqttAsyncClient c = client;
-            try {
-                if (c.isConnected()) {
-                    c.disconnect(QUIESCE_MS).waitForCompletion(QUIESCE_MS + settings.connectTimeout().toMillis());
-                } else {
-                    c.disconnectForcibly(0, 0, false); // ends a connect in progress at once
-                }
-            } catch (MqttException e) {
-                log.debug("Disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
-                try {
-                    c.disconnectForcibly(0, QUIESCE_MS, false);
-                } catch (MqttException ignored) {
-                    // the connection is gone either way
-                }
-            }
-            try {
-                c.close(true);
-            } catch (MqttException e) {
-                log.debug("Close of client '{}' failed: {}", settings.clientId(), e.toString());
-            }
-            failUnconfirmed(c, "the transport was closed");
-        }
-    }
-
-    @Override
-    Object pahoClient() {
-        return client;
-    }
-
-    @Override
-    void dropConnectionAbruptly() {
-        try {
-            client.disconnectForcibly(0, 0, false);
-        } catch (MqttException e) {
-            log.debug("Forced disconnect failed: {}", e.toString());
-        }
-    }
-
     /** Callbacks of one client; a discarded client can neither deliver messages nor start a reconnect. */
     private final class Callback implements MqttCallback {
         private final MqttAsyncClient owner;
@@ -288,14 +209,14 @@ public final class PahoV3Transport extends AbstractPahoTransport {
 
         @Override
         public void connectionLost(Throwable cause) {
-            if (owner == client) {
+            if (owner == client()) {
                 onConnectionLost(cause);
             }
         }
 
         @Override
         public void messageArrived(String topic, MqttMessage m) {
-            if (owner != client) {
+            if (owner != client()) {
                 // Not acked: the broker redelivers it to the current client.
                 log.debug("Dropping a message on '{}' from a discarded client", topic);
                 return;

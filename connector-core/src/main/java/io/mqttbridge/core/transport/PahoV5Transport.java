@@ -41,9 +41,8 @@ import java.util.concurrent.CountDownLatch;
  * the DUP bit of a received PUBLISH into its {@code MqttMessage}. Messages recovered from the QoS 2 store are
  * marked duplicate.
  */
-public final class PahoV5Transport extends AbstractPahoTransport {
+public final class PahoV5Transport extends AbstractPahoTransport<MqttAsyncClient> {
     private static final Logger log = LoggerFactory.getLogger(PahoV5Transport.class);
-    private static final long QUIESCE_MS = 1000;
     private static final long MAX_SESSION_EXPIRY_SECONDS = 0xFFFFFFFFL;
     /** PUBACK reason codes that say "not now" rather than "never": the message may be published again. */
     private static final int QUOTA_EXCEEDED = 0x97;
@@ -51,15 +50,11 @@ public final class PahoV5Transport extends AbstractPahoTransport {
 
     private final InboundQos2Persistence persistence;
     private final MqttConnectionOptions options;
-    /** Serializes starting a connect, replacing the client and closing it. */
-    private final Object clientLock = new Object();
-    /** The client in use; replaced only when Paho's state machine refuses a new connect. */
-    private volatile MqttAsyncClient client;
     /** The receive maximum of the broker's last CONNACK: Paho refuses publishes beyond it. */
     private volatile int brokerReceiveMaximum = 65_535;
     /** What the broker's last CONNACK announced. */
     private volatile BrokerLimits brokerLimits = BrokerLimits.UNANNOUNCED;
-    /** Paho's inbound QoS 2 state of {@link #client}. */
+    /** Paho's inbound QoS 2 state of {@link #client()}. */
     private volatile PahoInboundState inboundState;
     /** Store keys of delivered QoS 2 messages not yet acked, by message instance. */
     private final Map<InboundMessage, String> pendingQos2 = Collections.synchronizedMap(new IdentityHashMap<>());
@@ -70,7 +65,7 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         super(settings, listener);
         try {
             persistence = new InboundQos2Persistence(settings.persistenceDirectory(), settings.clientId());
-            client = newClient();
+            setFirstClient(newClient());
         } catch (MqttException e) {
             throw new IllegalArgumentException("Cannot create MQTT client '" + settings.clientId() + "' for "
                 + settings.serverUris() + " with persistence in " + settings.persistenceDirectory() + ": " + e, e);
@@ -98,11 +93,9 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         options.setHttpsHostnameVerificationEnabled(hostnameVerification(factory));
     }
 
-    /**
-     * A client with this transport's id and persistence, whose callbacks act only while it is the current one.
-     * Sets {@link #inboundState} for it.
-     */
-    private MqttAsyncClient newClient() throws MqttException {
+    /** Also sets {@link #inboundState} for the new client. */
+    @Override
+    protected MqttAsyncClient newClient() throws MqttException {
         MqttAsyncClient c = new MqttAsyncClient(settings.serverUris().get(0), settings.clientId(), persistence);
         c.setManualAcks(true);
         c.setCallback(new Callback(c));
@@ -111,27 +104,8 @@ public final class PahoV5Transport extends AbstractPahoTransport {
     }
 
     @Override
-    protected boolean connectOnce() throws Exception {
-        CompletableFuture<Boolean> connack = new CompletableFuture<>();
-        synchronized (clientLock) {
-            if (isClosed()) {
-                throw new MqttException(MqttClientException.REASON_CODE_CLIENT_CLOSED);
-            }
-            try {
-                startConnect(connack);
-            } catch (MqttException e) {
-                if (!refusedByClientState(e.getReasonCode())) {
-                    throw e;
-                }
-                replaceClient(e);
-                startConnect(connack);
-            }
-        }
-        return awaitConnack(connack);
-    }
-
-    private void startConnect(CompletableFuture<Boolean> connack) throws MqttException {
-        client.connect(options, null, new MqttActionListener() {
+    protected void startConnect(MqttAsyncClient c, CompletableFuture<Boolean> connack) throws MqttException {
+        c.connect(options, null, new MqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
                 Integer receiveMaximum = token.getResponseProperties() == null ? null
@@ -148,44 +122,45 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         });
     }
 
-    /**
-     * Discards a client that Paho keeps in a state refusing new connects, and makes a new one with the same id and
-     * the same {@link InboundQos2Persistence} (its QoS 2 store stays open: only Paho's part is closed and reopened).
-     * Called with the client lock held.
-     */
-    private void replaceClient(MqttException refusal) throws MqttException {
-        MqttAsyncClient old = client;
-        log.warn("Paho client '{}' refused a new connect ({}, reason code {}); replacing it with a new client with"
-            + " the same id and persistence", settings.clientId(), refusal.getMessage(), refusal.getReasonCode());
-        try {
-            old.disconnectForcibly(0, 0, false);
-        } catch (MqttException | RuntimeException e) {
-            log.debug("Forced disconnect of the discarded client failed: {}", e.toString());
-        }
-        try {
-            old.close(true);
-        } catch (MqttException | RuntimeException e) {
-            log.debug("Close of the discarded client failed: {}", e.toString());
-        }
-        try {
-            // Releases the file lock if the discarded client still held Paho's persistence open.
-            persistence.close();
-        } catch (MqttException | RuntimeException e) {
-            log.trace("Persistence was not open: {}", e.toString());
-        }
-        failUnconfirmed(old, "the MQTT client was replaced after a failed reconnect");
-        client = newClient();
+    @Override
+    protected MqttException clientClosed() {
+        return new MqttException(MqttClientException.REASON_CODE_CLIENT_CLOSED);
     }
 
     @Override
-    protected void abandonAttempt() {
-        synchronized (clientLock) {
-            try {
-                client.disconnectForcibly(0, 0, false);
-            } catch (MqttException | RuntimeException e) {
-                log.debug("Forced disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
-            }
-        }
+    protected boolean isConnected(MqttAsyncClient c) {
+        return c.isConnected();
+    }
+
+    @Override
+    protected void disconnect(MqttAsyncClient c, long quiesceMs, long waitMs) throws MqttException {
+        c.disconnect(quiesceMs).waitForCompletion(waitMs);
+    }
+
+    @Override
+    protected void disconnectForcibly(MqttAsyncClient c, long disconnectTimeoutMs) throws MqttException {
+        c.disconnectForcibly(0, disconnectTimeoutMs, false);
+    }
+
+    @Override
+    protected void closeClient(MqttAsyncClient c) throws MqttException {
+        c.close(true);
+    }
+
+    /**
+     * Closes only Paho's part of the {@link InboundQos2Persistence}: its QoS 2 store stays open for the client that
+     * replaces a discarded one.
+     */
+    @Override
+    protected void closePersistence() throws MqttException {
+        persistence.close();
+    }
+
+    /** The QoS 2 store closes with the transport. */
+    @Override
+    protected void afterClose() {
+        pendingQos2.clear();
+        persistence.closeStore();
     }
 
     @Override
@@ -228,7 +203,7 @@ public final class PahoV5Transport extends AbstractPahoTransport {
     protected int[] subscribeOnce(List<Subscription> subs) throws MqttException {
         MqttSubscription[] array = subs.stream().map(s -> new MqttSubscription(s.filter(), s.qos()))
             .toArray(MqttSubscription[]::new);
-        IMqttToken token = client.subscribe(array);
+        IMqttToken token = client().subscribe(array);
         try {
             token.waitForCompletion(settings.connectTimeout().toMillis());
         } catch (MqttException e) {
@@ -259,7 +234,7 @@ public final class PahoV5Transport extends AbstractPahoTransport {
 
     @Override
     protected void sendAck(InboundMessage message) throws MqttException {
-        client.messageArrivedComplete(message.messageId(), message.qos());
+        client().messageArrivedComplete(message.messageId(), message.qos());
     }
 
     @Override
@@ -267,7 +242,7 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         CompletableFuture<Void> future = new CompletableFuture<>();
         MqttMessage m = new MqttMessage(message.payload(), message.qos(), message.retained(),
             toPaho(message.properties()));
-        MqttAsyncClient c = client;
+        MqttAsyncClient c = client();
         trackUnconfirmed(future, c, message);
         try {
             c.publish(message.topic(), m, null, new MqttActionListener() {
@@ -343,54 +318,6 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         return Math.min(settings.maxInflight(), brokerReceiveMaximum);
     }
 
-    @Override
-    public boolean isConnected() {
-        return client.isConnected();
-    }
-
-    @Override
-    protected void disconnectAndClose() {
-        synchronized (clientLock) {
-            MqttAsyncClient c = client;
-            try {
-                if (c.isConnected()) {
-                    c.disconnect(QUIESCE_MS).waitForCompletion(QUIESCE_MS + settings.connectTimeout().toMillis());
-                } else {
-                    c.disconnectForcibly(0, 0, false); // ends a connect in progress at once
-                }
-            } catch (MqttException e) {
-                log.debug("Disconnect of client '{}' failed: {}", settings.clientId(), e.toString());
-                try {
-                    c.disconnectForcibly(0, QUIESCE_MS, false);
-                } catch (MqttException ignored) {
-                    // the connection is gone either way
-                }
-            }
-            try {
-                c.close(true);
-            } catch (MqttException e) {
-                log.debug("Close of client '{}' failed: {}", settings.clientId(), e.toString());
-            }
-            failUnconfirmed(c, "the transport was closed");
-        }
-        pendingQos2.clear();
-        persistence.closeStore();
-    }
-
-    @Override
-    Object pahoClient() {
-        return client;
-    }
-
-    @Override
-    void dropConnectionAbruptly() {
-        try {
-            client.disconnectForcibly(0, 0, false);
-        } catch (MqttException e) {
-            log.debug("Forced disconnect failed: {}", e.toString());
-        }
-    }
-
     static MqttProperties fromPaho(org.eclipse.paho.mqttv5.common.packet.MqttProperties p) {
         if (p == null) {
             return MqttProperties.EMPTY;
@@ -432,7 +359,7 @@ public final class PahoV5Transport extends AbstractPahoTransport {
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            if (owner != client) {
+            if (owner != client()) {
                 return;
             }
             onConnectionLost(response.getException() != null ? response.getException()
@@ -449,7 +376,7 @@ public final class PahoV5Transport extends AbstractPahoTransport {
         public void messageArrived(String topic, MqttMessage m) throws InterruptedException {
             long epoch = currentEpoch();
             String storeKey = m.getQos() == 2 ? persistence.claim(m) : null;
-            if (owner != client) {
+            if (owner != client()) {
                 if (storeKey != null) {
                     log.warn("A QoS 2 message on '{}' reached a discarded client of '{}'; it stays in the QoS 2 store"
                         + " and is delivered when the transport is next created", topic, settings.clientId());
