@@ -65,17 +65,17 @@ class HungBrokerReconnectIT {
         broker.close();
     }
 
-    private AbstractPahoTransport transport(MqttVersion v, String clientId, Path persistence, Duration connectTimeout,
+    private AbstractPahoTransport<?> transport(MqttVersion v, String clientId, Path persistence, Duration connectTimeout,
                                             Recorder r) {
-        AbstractPahoTransport t = (AbstractPahoTransport) MqttTransports.create(
+        AbstractPahoTransport<?> t = (AbstractPahoTransport<?>) MqttTransports.create(
             settings(v, broker.tcpUri(), clientId, persistence, connectTimeout), r);
         transports.add(t);
         return t;
     }
 
-    private AbstractPahoTransport connected(MqttVersion v, String clientId, Path persistence, Duration connectTimeout,
+    private AbstractPahoTransport<?> connected(MqttVersion v, String clientId, Path persistence, Duration connectTimeout,
                                             Recorder r) throws MqttTransportException {
-        AbstractPahoTransport t = transport(v, clientId, persistence, connectTimeout, r);
+        AbstractPahoTransport<?> t = transport(v, clientId, persistence, connectTimeout, r);
         t.connect();
         return t;
     }
@@ -93,7 +93,7 @@ class HungBrokerReconnectIT {
     @EnumSource(MqttVersion.class)
     void attemptTimingOutBeforeConnackDoesNotStallTheReconnectLoop(MqttVersion v) throws Exception {
         Recorder r = new Recorder();
-        AbstractPahoTransport sub = connected(v, "hang-sub", null, SHORT_CONNECT_TIMEOUT, r);
+        AbstractPahoTransport<?> sub = connected(v, "hang-sub", null, SHORT_CONNECT_TIMEOUT, r);
         sub.subscribe(List.of(new Subscription("hang/#", 1)));
         long firstEpoch = sub.currentEpoch();
 
@@ -136,7 +136,7 @@ class HungBrokerReconnectIT {
         Path persistence = dir.resolve("client-state");
         broker.kill();
         Recorder r = new Recorder();
-        AbstractPahoTransport sub = transport(v, "stuck-sub", persistence, SHORT_CONNECT_TIMEOUT, r);
+        AbstractPahoTransport<?> sub = transport(v, "stuck-sub", persistence, SHORT_CONNECT_TIMEOUT, r);
         Object stale = sub.pahoClient();
         try (HangingListener hung = new HangingListener(brokerPort())) {
             // Paho's own client state machine now says "connecting", and will until that socket closes.
@@ -172,7 +172,7 @@ class HungBrokerReconnectIT {
     void closeDuringAReconnectAttemptEndsItAndTheReconnectThread(MqttVersion v) throws Exception {
         String clientId = "close-sub-" + v;
         Recorder r = new Recorder();
-        AbstractPahoTransport sub = connected(v, clientId, null, LONG_CONNECT_TIMEOUT, r);
+        AbstractPahoTransport<?> sub = connected(v, clientId, null, LONG_CONNECT_TIMEOUT, r);
         broker.kill();
         await().atMost(WAIT).until(() -> r.lost.get() == 1);
         try (HangingListener hung = new HangingListener(brokerPort())) {
@@ -192,7 +192,7 @@ class HungBrokerReconnectIT {
         String clientId = "close-first-" + v;
         broker.kill();
         try (HangingListener hung = new HangingListener(brokerPort())) {
-            AbstractPahoTransport t = transport(v, clientId, null, LONG_CONNECT_TIMEOUT, new Recorder());
+            AbstractPahoTransport<?> t = transport(v, clientId, null, LONG_CONNECT_TIMEOUT, new Recorder());
             CompletableFuture<Void> connecting = CompletableFuture.runAsync(() -> {
                 try {
                     t.connect();

@@ -54,9 +54,9 @@ class PahoTransportIT {
         return t;
     }
 
-    private AbstractPahoTransport connected(MqttVersion v, String clientId, Path persistence, Recorder r)
+    private AbstractPahoTransport<?> connected(MqttVersion v, String clientId, Path persistence, Recorder r)
         throws MqttTransportException {
-        AbstractPahoTransport t = (AbstractPahoTransport) track(
+        AbstractPahoTransport<?> t = (AbstractPahoTransport<?>) track(
             MqttTransports.create(settings(v, broker.tcpUri(), clientId, persistence), r));
         t.connect();
         return t;
@@ -79,7 +79,7 @@ class PahoTransportIT {
         assumeBrokerSendsUnackedWindow(broker);
         Path persistence = dir.resolve("client-state");
         Recorder first = new Recorder();
-        AbstractPahoTransport crashed = connected(v, "q2-sub", persistence, first);
+        AbstractPahoTransport<?> crashed = connected(v, "q2-sub", persistence, first);
         crashed.subscribe(List.of(new Subscription("q2/#", 2)));
         MqttTransport publisher = connected(v, "q2-pub", null, new Recorder());
         List<String> sent = numbered("m", 5);
@@ -90,7 +90,7 @@ class PahoTransportIT {
         crashed.dropConnectionAbruptly(); // no DISCONNECT, no acks: as if the task's JVM died
 
         Recorder second = new Recorder();
-        AbstractPahoTransport restarted = connected(v, "q2-sub", persistence, second);
+        AbstractPahoTransport<?> restarted = connected(v, "q2-sub", persistence, second);
         await().atMost(WAIT).until(() -> second.messages.size() >= 5);
         assertEquals(sent, second.payloads());
         second.messages.forEach(restarted::ack);
@@ -168,7 +168,7 @@ class PahoTransportIT {
         publish(publisher, "rc/1", 1, List.of("after"));
         await().atMost(WAIT).until(() -> r.payloads().contains("after"));
         InboundMessage m = r.messages.get(r.messages.size() - 1);
-        assertEquals(((AbstractPahoTransport) sub).currentEpoch(), m.connectionEpoch());
+        assertEquals(((AbstractPahoTransport<?>) sub).currentEpoch(), m.connectionEpoch());
         assertTrue(m.connectionEpoch() > 1, "a new connection has a new epoch");
     }
 
