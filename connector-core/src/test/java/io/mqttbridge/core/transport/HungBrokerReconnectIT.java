@@ -65,16 +65,16 @@ class HungBrokerReconnectIT {
         broker.close();
     }
 
-    private AbstractPahoTransport<?> transport(MqttVersion v, String clientId, Path persistence, Duration connectTimeout,
-                                            Recorder r) {
+    private AbstractPahoTransport<?> transport(MqttVersion v, String clientId, Path persistence,
+                                               Duration connectTimeout, Recorder r) {
         AbstractPahoTransport<?> t = (AbstractPahoTransport<?>) MqttTransports.create(
             settings(v, broker.tcpUri(), clientId, persistence, connectTimeout), r);
         transports.add(t);
         return t;
     }
 
-    private AbstractPahoTransport<?> connected(MqttVersion v, String clientId, Path persistence, Duration connectTimeout,
-                                            Recorder r) throws MqttTransportException {
+    private AbstractPahoTransport<?> connected(MqttVersion v, String clientId, Path persistence,
+                                               Duration connectTimeout, Recorder r) throws MqttTransportException {
         AbstractPahoTransport<?> t = transport(v, clientId, persistence, connectTimeout, r);
         t.connect();
         return t;
