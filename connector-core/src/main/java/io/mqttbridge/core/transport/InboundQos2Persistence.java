@@ -60,19 +60,22 @@ final class InboundQos2Persistence implements MqttClientPersistence {
     private final AtomicLong nextSequence;
     private final List<Recovered> recovered;
 
+    private static MqttClientPersistence files(Path directory, boolean fsync) {
+        return fsync ? new MqttDefaultFilePersistence(directory.toString()) : new UnsyncedFilePersistenceV5(directory);
+    }
+
     /**
      * @param directory where both stores live (Paho's state under {@code <dir>/<client id>}, the QoS 2 store under
      *     {@code <dir>/inbound-qos2/<client id>}), or null to keep both in memory
+     * @param fsync whether writes are forced to disk ({@link PersistenceFiles} says why one may not want that)
      */
-    InboundQos2Persistence(Path directory, String clientId) throws MqttPersistenceException {
+    InboundQos2Persistence(Path directory, boolean fsync, String clientId) throws MqttPersistenceException {
         if (directory == null) {
             paho = new MemoryPersistence();
             store = new MemoryPersistence();
         } else {
-            paho = new MqttDefaultFilePersistence(
-                AbstractPahoTransport.createPersistenceDirectory(directory).toString());
-            store = new MqttDefaultFilePersistence(
-                AbstractPahoTransport.createPersistenceDirectory(directory.resolve("inbound-qos2")).toString());
+            paho = files(AbstractPahoTransport.createPersistenceDirectory(directory), fsync);
+            store = files(AbstractPahoTransport.createPersistenceDirectory(directory.resolve("inbound-qos2")), fsync);
         }
         store.open(clientId);
         List<Recovered> found = new ArrayList<>();

@@ -29,11 +29,14 @@ import java.util.Objects;
  * @param cleanSession true for a session that ends with the connection (clean session, or MQTT 5 clean start with
  *     session expiry 0): right for a publisher whose own store (Kafka) is the source of truth, which re-publishes
  *     whatever was unconfirmed when a connection dropped; false for the persistent session a subscriber needs
+ * @param persistenceFsync whether writes to the persistence directory are forced to disk (Paho's default); false
+ *     keeps them in the operating system's page cache, which survives a crash of the process but not of the machine
  */
 public record MqttConnectionSettings(MqttVersion version, List<String> serverUris, String clientId, String username,
                                      char[] password, SslSettings ssl, Duration keepAlive, Duration connectTimeout,
                                      Duration reconnectBackoff, Duration reconnectBackoffMax, Duration sessionExpiry,
-                                     int maxInflight, Path persistenceDirectory, boolean cleanSession) {
+                                     int maxInflight, Path persistenceDirectory, boolean cleanSession,
+                                     boolean persistenceFsync) {
 
     public MqttConnectionSettings {
         Objects.requireNonNull(version, "version");
@@ -52,18 +55,34 @@ public record MqttConnectionSettings(MqttVersion version, List<String> serverUri
         }
     }
 
+    /** Settings whose persistence, if any, is forced to disk on every write. */
+    public MqttConnectionSettings(MqttVersion version, List<String> serverUris, String clientId, String username,
+                                  char[] password, SslSettings ssl, Duration keepAlive, Duration connectTimeout,
+                                  Duration reconnectBackoff, Duration reconnectBackoffMax, Duration sessionExpiry,
+                                  int maxInflight, Path persistenceDirectory, boolean cleanSession) {
+        this(version, serverUris, clientId, username, password, ssl, keepAlive, connectTimeout, reconnectBackoff,
+            reconnectBackoffMax, sessionExpiry, maxInflight, persistenceDirectory, cleanSession, true);
+    }
+
     /** A copy with another client id, for one task of several. */
     public MqttConnectionSettings withClientId(String newClientId) {
         return new MqttConnectionSettings(version, serverUris, newClientId, username, password, ssl, keepAlive,
             connectTimeout, reconnectBackoff, reconnectBackoffMax, sessionExpiry, maxInflight, persistenceDirectory,
-            cleanSession);
+            cleanSession, persistenceFsync);
     }
 
     /** A copy with another session mode. */
     public MqttConnectionSettings withCleanSession(boolean clean) {
         return new MqttConnectionSettings(version, serverUris, clientId, username, password, ssl, keepAlive,
             connectTimeout, reconnectBackoff, reconnectBackoffMax, sessionExpiry, maxInflight, persistenceDirectory,
-            clean);
+            clean, persistenceFsync);
+    }
+
+    /** A copy whose persistence is, or is not, forced to disk on every write. */
+    public MqttConnectionSettings withPersistenceFsync(boolean fsync) {
+        return new MqttConnectionSettings(version, serverUris, clientId, username, password, ssl, keepAlive,
+            connectTimeout, reconnectBackoff, reconnectBackoffMax, sessionExpiry, maxInflight, persistenceDirectory,
+            cleanSession, fsync);
     }
 
     /** Secrets are masked: this string is safe to log. */
@@ -74,6 +93,6 @@ public record MqttConnectionSettings(MqttVersion version, List<String> serverUri
             + ", ssl=" + ssl + ", keepAlive=" + keepAlive + ", connectTimeout=" + connectTimeout
             + ", reconnectBackoff=" + reconnectBackoff + ".." + reconnectBackoffMax + ", sessionExpiry=" + sessionExpiry
             + ", maxInflight=" + maxInflight + ", persistenceDirectory=" + persistenceDirectory + ", cleanSession="
-            + cleanSession + "]";
+            + cleanSession + ", persistenceFsync=" + persistenceFsync + "]";
     }
 }

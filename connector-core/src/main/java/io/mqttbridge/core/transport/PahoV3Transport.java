@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.SocketFactory;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,9 +39,11 @@ public final class PahoV3Transport extends AbstractPahoTransport<MqttAsyncClient
 
     public PahoV3Transport(MqttConnectionSettings settings, MqttTransportListener listener) {
         super(settings, listener);
-        persistence = settings.persistenceDirectory() == null
-            ? new MemoryPersistence()
-            : new MqttDefaultFilePersistence(createPersistenceDirectory(settings.persistenceDirectory()).toString());
+        Path directory = settings.persistenceDirectory() == null ? null
+            : createPersistenceDirectory(settings.persistenceDirectory());
+        persistence = directory == null ? new MemoryPersistence()
+            : settings.persistenceFsync() ? new MqttDefaultFilePersistence(directory.toString())
+            : new UnsyncedFilePersistenceV3(directory);
         try {
             setFirstClient(newClient());
         } catch (MqttException e) {

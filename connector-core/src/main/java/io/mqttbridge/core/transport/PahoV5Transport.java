@@ -64,7 +64,8 @@ public final class PahoV5Transport extends AbstractPahoTransport<MqttAsyncClient
     public PahoV5Transport(MqttConnectionSettings settings, MqttTransportListener listener) {
         super(settings, listener);
         try {
-            persistence = new InboundQos2Persistence(settings.persistenceDirectory(), settings.clientId());
+            persistence = new InboundQos2Persistence(settings.persistenceDirectory(), settings.persistenceFsync(),
+                settings.clientId());
             setFirstClient(newClient());
         } catch (MqttException e) {
             throw new IllegalArgumentException("Cannot create MQTT client '" + settings.clientId() + "' for "

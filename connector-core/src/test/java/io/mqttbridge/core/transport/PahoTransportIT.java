@@ -8,7 +8,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static io.mqttbridge.core.transport.TransportTestSupport.assumeBrokerSendsUnackedWindow;
 import static io.mqttbridge.core.transport.TransportTestSupport.settings;
@@ -56,10 +59,20 @@ class PahoTransportIT {
 
     private AbstractPahoTransport<?> connected(MqttVersion v, String clientId, Path persistence, Recorder r)
         throws MqttTransportException {
-        AbstractPahoTransport<?> t = (AbstractPahoTransport<?>) track(
-            MqttTransports.create(settings(v, broker.tcpUri(), clientId, persistence), r));
+        return connected(v, clientId, persistence, true, r);
+    }
+
+    private AbstractPahoTransport<?> connected(MqttVersion v, String clientId, Path persistence, boolean fsync,
+                                               Recorder r) throws MqttTransportException {
+        AbstractPahoTransport<?> t = (AbstractPahoTransport<?>) track(MqttTransports.create(
+            settings(v, broker.tcpUri(), clientId, persistence).withPersistenceFsync(fsync), r));
         t.connect();
         return t;
+    }
+
+    /** Every version, with the persistence forced to disk or not. */
+    static Stream<Arguments> versionsAndFsync() {
+        return Stream.of(MqttVersion.values()).flatMap(v -> Stream.of(Arguments.of(v, true), Arguments.of(v, false)));
     }
 
     private void publish(MqttTransport publisher, String topic, int qos, List<String> payloads) throws Exception {
@@ -73,13 +86,13 @@ class PahoTransportIT {
         return IntStream.rangeClosed(1, n).mapToObj(i -> prefix + i).toList();
     }
 
-    @ParameterizedTest
-    @EnumSource(MqttVersion.class)
-    void qos2MessagesNotAckedSurviveAClientCrash(MqttVersion v) throws Exception {
+    @ParameterizedTest(name = "{0}, fsync {1}")
+    @MethodSource("versionsAndFsync")
+    void qos2MessagesNotAckedSurviveAClientCrash(MqttVersion v, boolean fsync) throws Exception {
         assumeBrokerSendsUnackedWindow(broker);
-        Path persistence = dir.resolve("client-state");
+        Path persistence = dir.resolve("client-state-" + fsync);
         Recorder first = new Recorder();
-        AbstractPahoTransport<?> crashed = connected(v, "q2-sub", persistence, first);
+        AbstractPahoTransport<?> crashed = connected(v, "q2-sub", persistence, fsync, first);
         crashed.subscribe(List.of(new Subscription("q2/#", 2)));
         MqttTransport publisher = connected(v, "q2-pub", null, new Recorder());
         List<String> sent = numbered("m", 5);
@@ -90,14 +103,14 @@ class PahoTransportIT {
         crashed.dropConnectionAbruptly(); // no DISCONNECT, no acks: as if the task's JVM died
 
         Recorder second = new Recorder();
-        AbstractPahoTransport<?> restarted = connected(v, "q2-sub", persistence, second);
+        AbstractPahoTransport<?> restarted = connected(v, "q2-sub", persistence, fsync, second);
         await().atMost(WAIT).until(() -> second.messages.size() >= 5);
         assertEquals(sent, second.payloads());
         second.messages.forEach(restarted::ack);
         restarted.close();
 
         Recorder third = new Recorder();
-        MqttTransport again = connected(v, "q2-sub", persistence, third);
+        MqttTransport again = connected(v, "q2-sub", persistence, fsync, third);
         publish(publisher, "q2/a", 2, List.of("marker"));
         await().atMost(WAIT).until(() -> third.payloads().contains("marker"));
         assertEquals(List.of("marker"), third.payloads(), "acked messages must not come back");
