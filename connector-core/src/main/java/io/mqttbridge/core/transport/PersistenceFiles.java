@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Paho's file persistence layout, written without fsync: one file per key ({@code KEY.msg}, the packet's header then
@@ -109,6 +110,33 @@ final class PersistenceFiles {
         for (String key : keys()) {
             remove(key);
         }
+    }
+
+    /** A file operation. */
+    interface IoAction<T> {
+        T call() throws IOException;
+    }
+
+    /** A file operation without a result. */
+    interface IoRun {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code action}, turning its {@link IOException} into the caller's Paho exception. */
+    static <T, E extends Exception> T call(IoAction<T> action, Function<IOException, E> wrap) throws E {
+        try {
+            return action.call();
+        } catch (IOException e) {
+            throw wrap.apply(e);
+        }
+    }
+
+    /** {@link #call} without a result. */
+    static <E extends Exception> void run(IoRun action, Function<IOException, E> wrap) throws E {
+        call(() -> {
+            action.run();
+            return null;
+        }, wrap);
     }
 
     private Path file(String key) throws IOException {

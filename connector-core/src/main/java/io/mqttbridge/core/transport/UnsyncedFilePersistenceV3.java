@@ -5,7 +5,6 @@ import org.eclipse.paho.client.mqttv3.internal.MqttPersistentData;
 import org.eclipse.paho.client.mqttv3.MqttPersistable;
 import org.eclipse.paho.client.mqttv3.MqttPersistenceException;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -65,26 +64,11 @@ final class UnsyncedFilePersistenceV3 implements MqttClientPersistence {
         return call(() -> files.contains(key));
     }
 
-    private interface IoAction<T> {
-        T call() throws IOException;
+    private static <T> T call(PersistenceFiles.IoAction<T> action) throws MqttPersistenceException {
+        return PersistenceFiles.call(action, MqttPersistenceException::new);
     }
 
-    private interface IoRun {
-        void run() throws IOException;
-    }
-
-    private static <T> T call(IoAction<T> action) throws MqttPersistenceException {
-        try {
-            return action.call();
-        } catch (IOException e) {
-            throw new MqttPersistenceException(e);
-        }
-    }
-
-    private static void run(IoRun action) throws MqttPersistenceException {
-        call(() -> {
-            action.run();
-            return null;
-        });
+    private static void run(PersistenceFiles.IoRun action) throws MqttPersistenceException {
+        PersistenceFiles.run(action, MqttPersistenceException::new);
     }
 }
