@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -189,23 +190,34 @@ final class SharedDeviceSessions {
 
         @Override
         public void desiredChanged(String id, long version, String patchJson) {
-            leases.forEach(lease -> lease.listener.desiredChanged(id, version, patchJson));
+            tellEveryLease(listener -> listener.desiredChanged(id, version, patchJson));
         }
 
         @Override
         public void connectionLost(String id, String reason) {
-            leases.forEach(lease -> lease.listener.connectionLost(id, reason));
+            tellEveryLease(listener -> listener.connectionLost(id, reason));
         }
 
         @Override
         public void reconnected(String id) {
-            leases.forEach(lease -> lease.listener.reconnected(id));
+            tellEveryLease(listener -> listener.reconnected(id));
         }
 
         @Override
         public void disconnected(String id, String reason, boolean authentication) {
             retire(this);
-            leases.forEach(lease -> lease.listener.disconnected(id, reason, authentication));
+            tellEveryLease(listener -> listener.disconnected(id, reason, authentication));
+        }
+
+        /** One task's listener failing must not keep the news from the others. */
+        private void tellEveryLease(Consumer<DeviceSessionListener> event) {
+            for (Lease lease : leases) {
+                try {
+                    event.accept(lease.listener);
+                } catch (RuntimeException e) {
+                    log.warn("A task's listener of device '{}' failed: {}", deviceId, e.toString());
+                }
+            }
         }
     }
 
