@@ -11,6 +11,14 @@ interface DeviceSessionListener {
     default void connectionLost(String deviceId, String reason) {
     }
 
+    /**
+     * The connection keeps being lost soon after it is made ({@code losses} times within a minute). IoT Hub keeps
+     * one connection per device id and closes the older one, so another client probably connects as this device: a
+     * twin connector for the same devices on another worker, or another program with the device's identity.
+     */
+    default void connectionContended(String deviceId, int losses) {
+    }
+
     /** The connection is back after a loss: whatever was sent meanwhile may be missing. */
     default void reconnected(String deviceId) {
     }

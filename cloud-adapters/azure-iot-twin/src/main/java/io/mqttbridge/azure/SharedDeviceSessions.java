@@ -3,7 +3,10 @@ package io.mqttbridge.azure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * One hub connection per device, shared by every task of this worker that acts for the device. IoT Hub accepts one
@@ -37,10 +41,21 @@ final class SharedDeviceSessions {
     private static final Logger log = LoggerFactory.getLogger(SharedDeviceSessions.class);
 
     /** The sessions of this class loader: in Connect, of this plugin on this worker. */
-    static final SharedDeviceSessions JVM = new SharedDeviceSessions();
+    static final SharedDeviceSessions JVM = new SharedDeviceSessions(System::nanoTime);
+    /** This many losses of one connection within {@link #CONTENTION_WINDOW} suggest another client with its id. */
+    static final int CONTENTION_LOSSES = 3;
+    static final Duration CONTENTION_WINDOW = Duration.ofMinutes(1);
+    /** A contended connection is reported at most this often. */
+    static final Duration CONTENTION_REPORT_INTERVAL = Duration.ofMinutes(10);
+
+    private final LongSupplier nanoTime;
 
     /** Connections by hub and device id. Guarded by {@code this}. */
     private final Map<String, Connection> connections = new HashMap<>();
+
+    SharedDeviceSessions(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
+    }
 
     /**
      * A factory whose sessions share connections with every other factory made here.
@@ -176,6 +191,10 @@ final class SharedDeviceSessions {
         final CompletableFuture<DeviceSession> session = new CompletableFuture<>();
         final List<Lease> leases = new CopyOnWriteArrayList<>();
         private final AtomicBoolean closed = new AtomicBoolean();
+        /** When the connection was lost lately; guarded by itself. */
+        private final Deque<Long> recentLosses = new ArrayDeque<>();
+        private long reportedNanos;
+        private boolean reported;
 
         Connection(String key, String deviceId) {
             this.key = key;
@@ -196,6 +215,32 @@ final class SharedDeviceSessions {
         @Override
         public void connectionLost(String id, String reason) {
             tellEveryLease(listener -> listener.connectionLost(id, reason));
+            int losses = contendedLosses();
+            if (losses > 0) {
+                log.warn("The IoT Hub connection of device '{}' was lost {} times within {} s. IoT Hub keeps one "
+                    + "connection per device and closes the older one: another client probably connects as this "
+                    + "device (a twin connector for the same devices on another worker, or another program with its "
+                    + "identity)", id, losses, CONTENTION_WINDOW.toSeconds());
+                tellEveryLease(listener -> listener.connectionContended(id, losses));
+            }
+        }
+
+        /** The losses within the window if they suggest contention and it is time to say so, else 0. */
+        private int contendedLosses() {
+            long now = nanoTime.getAsLong();
+            synchronized (recentLosses) {
+                recentLosses.addLast(now);
+                while (now - recentLosses.peekFirst() > CONTENTION_WINDOW.toNanos()) {
+                    recentLosses.removeFirst();
+                }
+                if (recentLosses.size() < CONTENTION_LOSSES
+                    || reported && now - reportedNanos < CONTENTION_REPORT_INTERVAL.toNanos()) {
+                    return 0;
+                }
+                reported = true;
+                reportedNanos = now;
+                return recentLosses.size();
+            }
         }
 
         @Override

@@ -123,6 +123,7 @@ public class TwinSinkTask extends SinkTask {
     private final TaskMetrics.Counter deadLettered = new TaskMetrics.Counter();
     private final TaskMetrics.Counter skipped = new TaskMetrics.Counter();
     private final TaskMetrics.Counter timeouts = new TaskMetrics.Counter();
+    private final TaskMetrics.Counter contended = new TaskMetrics.Counter();
     private TaskMetrics.Latency latency = TaskMetrics.Latency.NONE;
 
     public TwinSinkTask() {
@@ -185,6 +186,8 @@ public class TwinSinkTask extends SinkTask {
         metrics.gauge("dead-lettered-total", "Records sent to the errant record reporter", deadLettered::get);
         metrics.gauge("tombstones-skipped-total", "Tombstones skipped (tombstone.behavior=skip)", skipped::get);
         metrics.gauge("records-pending", "Records put and not yet acknowledged: queued or in flight", tracker::size);
+        metrics.gauge("device-connections-contended-total", "Times a device's hub connection was lost again and again"
+            + " soon after connecting: another client connects as the device", contended::get);
         metrics.gauge("device-clients-open", "Device clients (hub connections) open now", () -> pool.openCount());
         metrics.gauge("device-clients-opened-total", "Device clients opened since the task started",
             () -> pool.openedTotal());
@@ -557,6 +560,11 @@ public class TwinSinkTask extends SinkTask {
         @Override
         public void connectionLost(String deviceId, String reason) {
             log.info("Device '{}' lost its connection to IoT Hub ({}); the SDK reconnects it", deviceId, reason);
+        }
+
+        @Override
+        public void connectionContended(String deviceId, int losses) {
+            contended.increment();
         }
 
         @Override

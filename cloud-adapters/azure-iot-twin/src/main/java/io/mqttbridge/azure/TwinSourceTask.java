@@ -97,6 +97,7 @@ public class TwinSourceTask extends SourceTask {
     private final TaskMetrics.Counter fullTwins = new TaskMetrics.Counter();
     private final TaskMetrics.Counter gets = new TaskMetrics.Counter();
     private final TaskMetrics.Counter reconnects = new TaskMetrics.Counter();
+    private final TaskMetrics.Counter contended = new TaskMetrics.Counter();
     private final AtomicInteger connected = new AtomicInteger();
 
     public TwinSourceTask() {
@@ -172,6 +173,8 @@ public class TwinSourceTask extends SourceTask {
             fullTwins::get);
         metrics.gauge("twin-gets-total", "Full twin GETs (after every connection)", gets::get);
         metrics.gauge("device-reconnects-total", "Reconnections of device sessions", reconnects::get);
+        metrics.gauge("device-connections-contended-total", "Times a device's hub connection was lost again and again"
+            + " soon after connecting: another client connects as the device", contended::get);
         metrics.gauge("devices-connected", "Devices whose session is open", connected::get);
         metrics.gauge("records-queued", "Records waiting for poll()", () -> records.size());
     }
@@ -429,6 +432,11 @@ public class TwinSourceTask extends SourceTask {
         @Override
         public void connectionLost(String deviceId, String reason) {
             log.info("Device '{}' lost its connection to IoT Hub ({}); the SDK reconnects it", deviceId, reason);
+        }
+
+        @Override
+        public void connectionContended(String deviceId, int losses) {
+            contended.increment();
         }
 
         @Override

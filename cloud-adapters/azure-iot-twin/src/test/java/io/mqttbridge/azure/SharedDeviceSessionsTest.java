@@ -2,15 +2,18 @@ package io.mqttbridge.azure;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SharedDeviceSessionsTest {
-    private final SharedDeviceSessions shared = new SharedDeviceSessions();
+    private final AtomicLong clock = new AtomicLong();
+    private final SharedDeviceSessions shared = new SharedDeviceSessions(clock::get);
     private final FakeDeviceSessions hub = new FakeDeviceSessions();
     private final DeviceSessionFactory sink = shared.factory(hub, id -> "hub-a");
     private final DeviceSessionFactory source = shared.factory(hub, id -> "hub-a");
@@ -33,6 +36,16 @@ class SharedDeviceSessionsTest {
         public void disconnected(String deviceId, String reason, boolean authentication) {
             events.add("disconnected " + deviceId);
         }
+
+        @Override
+        public void connectionContended(String deviceId, int losses) {
+            events.add("contended " + deviceId + " " + losses);
+        }
+    }
+
+    private void lose(String deviceId, Duration after) {
+        clock.addAndGet(after.toNanos());
+        hub.listeners.get(deviceId).connectionLost(deviceId, "test");
     }
 
     @Test
@@ -125,5 +138,31 @@ class SharedDeviceSessionsTest {
         assertEquals(1, hub.opened.get());
         assertTrue(shared.connectionCount() == 1);
         session.close();
+    }
+
+    @Test
+    void aConnectionLostAgainAndAgainWithinAMinuteIsReportedAsContendedOnceInTenMinutes() throws Exception {
+        Heard sinkHeard = new Heard();
+        Heard sourceHeard = new Heard();
+        sink.open("dev-1", sinkHeard);
+        source.open("dev-1", sourceHeard);
+
+        lose("dev-1", Duration.ZERO);
+        lose("dev-1", Duration.ofSeconds(50));
+        lose("dev-1", Duration.ofSeconds(11)); // the first loss is more than a minute old: two in the window
+        assertEquals(List.of(), sinkHeard.events);
+        lose("dev-1", Duration.ofSeconds(5));
+        assertEquals(List.of("contended dev-1 3"), sinkHeard.events);
+        assertEquals(List.of("contended dev-1 3"), sourceHeard.events);
+
+        lose("dev-1", Duration.ofSeconds(5));
+        lose("dev-1", Duration.ofMinutes(5));
+        lose("dev-1", Duration.ofSeconds(5));
+        lose("dev-1", Duration.ofSeconds(5));
+        assertEquals(1, sinkHeard.events.size(), "reported at most once in ten minutes: " + sinkHeard.events);
+        lose("dev-1", Duration.ofMinutes(5));
+        lose("dev-1", Duration.ofSeconds(5));
+        lose("dev-1", Duration.ofSeconds(5));
+        assertEquals(List.of("contended dev-1 3", "contended dev-1 3"), sinkHeard.events);
     }
 }
