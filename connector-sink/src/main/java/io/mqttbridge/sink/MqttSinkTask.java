@@ -159,6 +159,8 @@ public class MqttSinkTask extends SinkTask {
      */
     private volatile PublishWindow window;
     private MqttVersion mqttVersion;
+    /** {@code mqtt.max.packet.bytes}, read once: it is checked for every message. */
+    private int maxPacketBytes;
     private boolean retainWarned;
 
     public MqttSinkTask() {
@@ -187,6 +189,7 @@ public class MqttSinkTask extends SinkTask {
         clientId = settings.clientId();
         maxInflight = settings.maxInflight();
         mqttVersion = settings.version();
+        maxPacketBytes = config.maxPacketBytes();
         retainWarned = false;
         window = new PublishWindow(clientId, nanoTime.getAsLong());
         qosPolicy = new QosDowngradePolicy(config.qosDowngrade(), clientId);
@@ -327,21 +330,22 @@ public class MqttSinkTask extends SinkTask {
             if (next.entry.isForgotten()) {
                 continue;
             }
+            BrokerLimits limits = t.brokerLimits();
             OutboundMessage message;
             try {
-                message = withinBrokerQos(next.message, t.brokerLimits());
+                message = withinBrokerQos(next.message, limits);
             } catch (QosDowngradeException e) {
                 // Kept, unpublished: its offset is never committed, and a restarted task publishes it again.
                 retries.add(next);
                 qosRefused = new ConnectException(e.getMessage(), e);
                 return;
             }
-            String tooLarge = tooLarge(message, t.brokerLimits());
+            String tooLarge = tooLarge(message, limits);
             if (tooLarge != null) {
                 deadLetter(next.record, next.entry, new UnpublishableRecordException(tooLarge));
                 continue;
             }
-            warnIfRetainUnavailable(message, t.brokerLimits());
+            warnIfRetainUnavailable(message, limits);
             publish(t, next, message);
         }
     }
@@ -353,7 +357,7 @@ public class MqttSinkTask extends SinkTask {
      */
     private String tooLarge(OutboundMessage message, BrokerLimits limits) {
         long announced = limits.maximumPacketSize();
-        int configured = config.maxPacketBytes();
+        int configured = maxPacketBytes;
         if (announced <= 0 && configured <= 0) {
             return null;
         }

@@ -156,7 +156,7 @@ final class SharedDeviceSessions {
             }
             last = connection.leases.isEmpty();
             if (last) {
-                connections.remove(connection.key, connection);
+                retire(connection);
             }
         }
         if (last) {
@@ -169,18 +169,26 @@ final class SharedDeviceSessions {
         List<Lease> others;
         synchronized (this) {
             connection.leases.remove(lease);
-            boolean wasCurrent = connections.remove(connection.key, connection);
             // A retired connection's leases heard about it when it was retired.
-            others = wasCurrent ? new ArrayList<>(connection.leases) : List.of();
+            others = retire(connection) ? new ArrayList<>(connection.leases) : List.of();
         }
         connection.closeSession();
         if (!others.isEmpty()) {
             log.info("The connection of device '{}' is closed for {} other task(s) sharing it: its state is unknown",
                 connection.deviceId, others.size());
         }
-        for (Lease other : others) {
-            other.listener.disconnected(connection.deviceId, "another task sharing the device's connection closed it,"
-                + " its state being unknown", false);
+        tell(others, connection.deviceId, listener -> listener.disconnected(connection.deviceId, "another task sharing"
+            + " the device's connection closed it, its state being unknown", false));
+    }
+
+    /** Tells each lease's listener; one task's listener failing must not keep the news from the others. */
+    private static void tell(List<Lease> leases, String deviceId, Consumer<DeviceSessionListener> event) {
+        for (Lease lease : leases) {
+            try {
+                event.accept(lease.listener);
+            } catch (RuntimeException e) {
+                log.warn("A task's listener of device '{}' failed: {}", deviceId, e.toString());
+            }
         }
     }
 
@@ -254,15 +262,8 @@ final class SharedDeviceSessions {
             tellEveryLease(listener -> listener.disconnected(id, reason, authentication));
         }
 
-        /** One task's listener failing must not keep the news from the others. */
         private void tellEveryLease(Consumer<DeviceSessionListener> event) {
-            for (Lease lease : leases) {
-                try {
-                    event.accept(lease.listener);
-                } catch (RuntimeException e) {
-                    log.warn("A task's listener of device '{}' failed: {}", deviceId, e.toString());
-                }
-            }
+            tell(leases, deviceId, event);
         }
     }
 
